@@ -1,0 +1,43 @@
+// The route table: method + path pattern -> handler, with the metadata the OpenAPI document and
+// the metrics need. Patterns use {name} for one path segment, e.g. /ogc/collections/{id}/items.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/request.hpp"
+
+namespace shikong::protocol {
+
+using Handler = std::function<Response(Request&)>;
+
+enum class RouteClass { api, features, tiles, maps, upload, login, static_files, health };
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Handler handler;
+  RouteClass route_class = RouteClass::api;
+  std::string summary;       // for OpenAPI
+  std::string operation_id;  // for OpenAPI
+  bool streams_upload = false;  // body spooled to disk with the upload size limit
+};
+
+class Router {
+ public:
+  void add(Route route);
+  struct Match {
+    const Route* route = nullptr;
+    std::map<std::string, std::string, std::less<>> params;
+    bool path_known = false;  // some route matched the path but not the method (-> 405)
+  };
+  Match match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace shikong::protocol
