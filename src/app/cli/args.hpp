@@ -1,0 +1,26 @@
+// A small flag reader for subcommands: --name VALUE, --name=VALUE, boolean --flag, positionals.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace shikong::app {
+
+class Args {
+ public:
+  // `valued`: flags that take a value; `booleans`: flags that do not. Anything else starting
+  // with '-' is an error naming the flag.
+  Args(const std::vector<std::string>& args, const std::set<std::string>& valued,
+       const std::set<std::string>& booleans);
+  std::string get(const std::string& flag, const std::string& fallback = {}) const;
+  bool has(const std::string& flag) const;
+  const std::vector<std::string>& positionals() const { return positionals_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positionals_;
+};
+
+}  // namespace shikong::app

@@ -1,0 +1,22 @@
+// The subcommands of the shikong binary. Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+
+namespace shikong::app {
+
+struct CommandLine {
+  Config config;
+  std::vector<std::string> args;  // what remains after the common options
+};
+
+int run_serve(CommandLine& cl);
+int run_import(CommandLine& cl);
+int run_export(CommandLine& cl);
+int run_datasets(CommandLine& cl);
+int run_info(CommandLine& cl);
+
+}  // namespace shikong::app

@@ -1,0 +1,38 @@
+#include "app/platform.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "core/log.hpp"
+#include "datum/crs.hpp"
+#include "datum/time.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace shikong::app {
+
+void install_logging(const Config& config) {
+  auto logger = spdlog::stderr_color_mt("shikong");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  logger->set_level(spdlog::level::from_str(config.log_level));
+  shikong::log::set_sink([logger](log::Level level, std::string_view message) {
+    switch (level) {
+      case log::Level::debug: logger->debug("{}", message); break;
+      case log::Level::info: logger->info("{}", message); break;
+      case log::Level::warn: logger->warn("{}", message); break;
+      case log::Level::error: logger->error("{}", message); break;
+    }
+  });
+}
+
+void apply_platform_datum(const Config& config) {
+  datum::set_platform_crs(datum::parse_crs(config.crs, "datum.crs"));
+  datum::set_platform_zone(datum::parse_zone(config.time_zone));
+}
+
+std::unique_ptr<storage::Store> open_store(const Config& config) {
+  storage::SqliteOptions options;
+  options.data_dir = config.data_dir;
+  return storage::open_sqlite_store(options);
+}
+
+}  // namespace shikong::app
