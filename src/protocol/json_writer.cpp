@@ -6,39 +6,12 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "protocol/utf8.hpp"
+
 namespace shikong::protocol {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
-
-// Length of a well-formed UTF-8 sequence starting at s[i] (RFC 3629: no overlongs, no
-// surrogates, nothing above U+10FFFF), or 0 if it is not well-formed.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  const std::size_t left = s.size() - i;
-  auto cont = [&](std::size_t k) {
-    return (static_cast<unsigned char>(s[i + k]) & 0xC0u) == 0x80u;
-  };
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    return left >= 2 && cont(1) ? 2 : 0;
-  }
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (left < 3 || !cont(1) || !cont(2)) return 0;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if (b0 == 0xE0 && b1 < 0xA0) return 0;  // overlong
-    if (b0 == 0xED && b1 > 0x9F) return 0;  // surrogate
-    return 3;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (left < 4 || !cont(1) || !cont(2) || !cont(3)) return 0;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if (b0 == 0xF0 && b1 < 0x90) return 0;  // overlong
-    if (b0 == 0xF4 && b1 > 0x8F) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
 
 }  // namespace
 
@@ -59,7 +32,7 @@ void append_json_string(std::string& out, std::string_view s) {
         continue;
       }
       out.append(s.data() + run, i - run);
-      out.append(kReplacement);
+      out.append(kUtf8Replacement);
       ++i;
       run = i;
       continue;

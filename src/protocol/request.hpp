@@ -14,11 +14,15 @@
 
 namespace shikong::protocol {
 
+// ASCII case-insensitive equality (header names, parameter names, tokens).
+bool iequals(std::string_view a, std::string_view b);
+
 // Header names compare case-insensitively.
 class Headers {
  public:
   void set(std::string name, std::string value);  // replaces
   void add(std::string name, std::string value);  // appends another line
+  void remove(std::string_view name);             // every line of that name
   std::optional<std::string_view> get(std::string_view name) const;
   const std::vector<std::pair<std::string, std::string>>& all() const { return items_; }
 
@@ -27,16 +31,16 @@ class Headers {
 };
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as received: path and query
-  std::string path;    // percent-decoded path
+  std::string method;                                      // "GET", "POST", ...
+  std::string target;                                      // as received: path and query
+  std::string path;                                        // percent-decoded path
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;
-  std::string body;                  // small bodies
-  std::filesystem::path body_file;   // large bodies (uploads) spooled to a temporary file
+  std::string body;                 // small bodies
+  std::filesystem::path body_file;  // large bodies (uploads) spooled to a temporary file
   std::uint64_t body_size = 0;
   std::string remote_ip;
-  std::string base_url;              // "http://host:port", from Host (or configuration)
+  std::string base_url;  // "http://host:port", from Host (or configuration)
   std::map<std::string, std::string, std::less<>> path_params;  // from the route pattern
 
   // Query parameter by exact name (OGC API), or case-insensitive name (OGC KVP).

@@ -1,8 +1,11 @@
 // The route table: method + path pattern -> handler, with the metadata the OpenAPI document and
-// the metrics need. Patterns use {name} for one path segment, e.g. /ogc/collections/{id}/items.
+// the metrics need. Patterns use {name} for one path segment, e.g. /ogc/collections/{id}/items;
+// a segment may add a literal prefix or suffix ({y}.pbf), and a last segment {name*} takes the
+// rest of the path. Literal segments win over parameters.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,8 +23,8 @@ struct Route {
   std::string pattern;
   Handler handler;
   RouteClass route_class = RouteClass::api;
-  std::string summary;       // for OpenAPI
-  std::string operation_id;  // for OpenAPI
+  std::string summary;          // for OpenAPI
+  std::string operation_id;     // for OpenAPI
   bool streams_upload = false;  // body spooled to disk with the upload size limit
 };
 
@@ -32,12 +35,22 @@ class Router {
     const Route* route = nullptr;
     std::map<std::string, std::string, std::less<>> params;
     bool path_known = false;  // some route matched the path but not the method (-> 405)
+    std::string allow;        // methods the path accepts, "GET, HEAD", for Allow and CORS
   };
+  // `path` is the path as received (still percent-encoded); each segment is decoded after the
+  // split, so an encoded '/' stays inside its segment. HEAD also matches GET routes.
+  // Throws InvalidInput("invalid-path") on a malformed escape.
   Match match(std::string_view method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  struct Segment {
+    enum class Kind { rest, param, affixed, literal } kind;  // ordered by precedence
+    std::string text;                                        // literal text or param name
+    std::string prefix, suffix;                              // for affixed
+  };
   std::vector<Route> routes_;
+  std::vector<std::vector<Segment>> compiled_;  // parallel to routes_
 };
 
 }  // namespace shikong::protocol
