@@ -22,6 +22,7 @@ namespace shikong::storage {
 
 enum class DatasetKind { vector, raster, stream };
 std::string_view to_string(DatasetKind k);
+std::optional<DatasetKind> dataset_kind_from_string(std::string_view s);
 
 struct DatasetInfo {
   std::string id;  // URL-safe slug (core/dataset_id.hpp)
@@ -30,8 +31,8 @@ struct DatasetInfo {
   DatasetKind kind = DatasetKind::vector;
   Schema schema;
   geo::GeometryType geometry_type = geo::GeometryType::unknown;
-  Envelope extent;       // platform datum, x = longitude
-  Interval time_extent;  // unbounded when the dataset has no valid time
+  Envelope extent;               // platform datum, x = longitude
+  Interval time_extent;          // unbounded when the dataset has no valid time
   std::string time_start_field;  // source field(s) the valid time came from; empty if none
   std::string time_end_field;
   std::string crs = "EPSG:4490";  // the platform CRS the features are stored in
@@ -56,11 +57,11 @@ struct DatasetPatch {
 };
 
 struct FeatureQuery {
-  std::optional<Envelope> bbox;     // envelope intersects (platform datum)
-  std::optional<Interval> time;     // valid time overlaps
-  ExprPtr filter;                   // further conditions; null = none
-  std::optional<std::int64_t> id;   // a single feature
-  std::int64_t limit = -1;          // -1: no limit
+  std::optional<Envelope> bbox;    // envelope intersects (platform datum)
+  std::optional<Interval> time;    // valid time overlaps
+  ExprPtr filter;                  // further conditions; null = none
+  std::optional<std::int64_t> id;  // a single feature
+  std::int64_t limit = -1;         // -1: no limit
   std::int64_t offset = 0;
   bool with_geometry = true;
   std::vector<std::size_t> fields;  // properties to read; empty = all (others left null)
@@ -89,6 +90,7 @@ class ImportSession {
 
 enum class JobState { queued, running, succeeded, failed };
 std::string_view to_string(JobState s);
+std::optional<JobState> job_state_from_string(std::string_view s);
 
 struct Job {
   std::string id;
@@ -117,6 +119,9 @@ class Store {
   virtual DatasetInfo update_dataset(std::string_view id, const DatasetPatch& patch) = 0;
   virtual void delete_dataset(std::string_view id) = 0;  // throws NotFound
 
+  // Reads the dataset's current committed version: a replacement committed after `ds` was read
+  // is what the cursor sees if its schema is the same (a different schema throws Conflict); a
+  // cursor that has started keeps reading the version it started on.
   virtual std::unique_ptr<FeatureCursor> query(const DatasetInfo& ds, const FeatureQuery& q) = 0;
   // Number of features matching bbox, time, filter and id (limit and offset ignored).
   virtual std::int64_t count(const DatasetInfo& ds, const FeatureQuery& q) = 0;

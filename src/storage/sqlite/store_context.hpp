@@ -1,0 +1,30 @@
+// State shared by the store, its import sessions and its cursors, which may outlive each other.
+#pragma once
+
+#include <filesystem>
+
+#include "storage/sqlite/connection_pool.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace shikong::storage::sqlite {
+
+struct StoreContext {
+  explicit StoreContext(const SqliteOptions& options);
+
+  SqliteOptions options;
+  std::filesystem::path data_dir;
+  std::filesystem::path datasets_dir;
+  std::filesystem::path tmp_dir;
+  std::filesystem::path catalog_path;
+  ConnectionPool catalog;  // read-write connections to catalog.sqlite
+  ConnectionPool files;    // read-only connections to committed (immutable) dataset files
+
+  ConnectionPool::Lease catalog_db() { return catalog.acquire(catalog_path); }
+  std::filesystem::path dataset_path(const std::string& file) const { return datasets_dir / file; }
+};
+
+// fsync of a file or directory; throws InternalError("storage-fsync") on failure (never retried:
+// SECURITY.md rule 9).
+void fsync_path(const std::filesystem::path& path, bool directory);
+
+}  // namespace shikong::storage::sqlite
