@@ -22,7 +22,8 @@ void put_number(std::string& out, double v, int precision) {
     return;
   }
   char buf[64];
-  if (precision < 0) {
+  // Fixed notation of a huge value would overflow the buffer and means nothing at any precision.
+  if (precision < 0 || std::fabs(v) >= 1e15) {
     auto r = fmt::format_to_n(buf, sizeof buf, "{}", v);
     out.append(buf, r.out);
     return;

@@ -44,6 +44,8 @@ TEST(GeoJsonWriter, PrecisionAndSwap) {
   EXPECT_EQ(json(point(116.3912345678, 39.9), 6),
             R"({"type":"Point","coordinates":[116.391235,39.9]})");
   EXPECT_EQ(json(point(3, -0.0000001), 3), R"({"type":"Point","coordinates":[3,0]})");
+  EXPECT_EQ(json(point(1e300, -2.5e15), 6),
+            R"({"type":"Point","coordinates":[1e+300,-2500000000000000]})");
   EXPECT_EQ(json(point(116.5, 39.5), -1, true), R"({"type":"Point","coordinates":[39.5,116.5]})");
 }
 
