@@ -301,6 +301,25 @@ std::vector<PjPtr> make_steps(const Crs& from, const Crs& to) {
   return steps;
 }
 
+// PROJ's name of a step. A step with several candidate operations (chosen per coordinate by
+// area of use) has no single name until used, so it is described by its two CRSs.
+std::string step_description(PJ* op) {
+  PJ_PROJ_INFO info = proj_pj_info(op);
+  std::string d = info.description ? info.description : "";
+  if (d.starts_with("unavailable")) {
+    PJ_CONTEXT* ctx = proj_ctx();
+    PjPtr src(proj_get_source_crs(ctx, op));
+    PjPtr dst(proj_get_target_crs(ctx, op));
+    const char* a = src ? proj_get_name(src.get()) : nullptr;
+    const char* b = dst ? proj_get_name(dst.get()) : nullptr;
+    d = fmt::format("{} to {} (operation chosen by area of use)", a ? a : "?", b ? b : "?");
+    constexpr std::string_view noise = " (with axis order normalized for visualization)";
+    for (auto at = d.find(noise); at != std::string::npos; at = d.find(noise))
+      d.erase(at, noise.size());
+  }
+  return d;
+}
+
 // This thread's PJ objects for each transformer (by serial number).
 struct ThreadOps {
   std::unordered_map<std::uint64_t, std::vector<PjPtr>> ops;
@@ -327,9 +346,8 @@ class ProjTransformer final : public Transformer {
       : from_(std::move(from)), to_(std::move(to)), serial_(next_serial++) {
     const auto& steps = ops();  // builds this thread's copy, and proves the pair works
     for (const auto& s : steps) {
-      PJ_PROJ_INFO info = proj_pj_info(s.get());
       if (!description_.empty()) description_ += " + ";
-      description_ += info.description ? info.description : "";
+      description_ += step_description(s.get());
     }
   }
 

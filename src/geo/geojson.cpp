@@ -153,10 +153,23 @@ constexpr int kMaxDepth = 32;
   throw InvalidInput("invalid-geojson-geometry", why, "geometry");
 }
 
+// Where a value sits in the document ("geometry.coordinates[0][3]"); built as a chain of stack
+// nodes so that the text is only made when an error is reported.
+struct Path {
+  const Path* parent;
+  const char* member;  // nullptr: an array index
+  std::size_t index;
+  std::string str() const {
+    std::string head = parent ? parent->str() : std::string();
+    if (member) return parent ? head + "." + member : std::string(member);
+    return fmt::format("{}[{}]", head, index);
+  }
+};
+
 struct Reader {
   bool any_z = false;
 
-  double number(simdjson::dom::element e, const std::string& path) {
+  double number(simdjson::dom::element e, const Path& path) {
     switch (e.type()) {
       case simdjson::dom::element_type::DOUBLE:
         return e.get_double().value_unsafe();
@@ -165,76 +178,77 @@ struct Reader {
       case simdjson::dom::element_type::UINT64:
         return static_cast<double>(e.get_uint64().value_unsafe());
       default:
-        fail(fmt::format("The coordinate at {} is not a number.", path));
+        fail(fmt::format("The coordinate at {} is not a number.", path.str()));
     }
   }
 
-  simdjson::dom::array array(simdjson::dom::element e, const std::string& path, const char* what) {
+  simdjson::dom::array array(simdjson::dom::element e, const Path& path, const char* what) {
     simdjson::dom::array a;
     if (e.get_array().get(a) != simdjson::SUCCESS)
-      fail(fmt::format("The value at {} must be an array of {}.", path, what));
+      fail(fmt::format("The value at {} must be an array of {}.", path.str(), what));
     return a;
   }
 
-  Coord position(simdjson::dom::element e, const std::string& path) {
+  Coord position(simdjson::dom::element e, const Path& path) {
     auto a = array(e, path, "numbers (a position)");
     std::size_t n = a.size();
     if (n < 2 || n > 3)
-      fail(fmt::format("The position at {} has {} value{}; a position needs 2 or 3.", path, n,
+      fail(fmt::format("The position at {} has {} value{}; a position needs 2 or 3.", path.str(), n,
                        n == 1 ? "" : "s"));
     Coord c;
-    c.x = number(a.at(0).value_unsafe(), path + "[0]");
-    c.y = number(a.at(1).value_unsafe(), path + "[1]");
+    c.x = number(a.at(0).value_unsafe(), Path{&path, nullptr, 0});
+    c.y = number(a.at(1).value_unsafe(), Path{&path, nullptr, 1});
     if (n == 3) {
-      c.z = number(a.at(2).value_unsafe(), path + "[2]");
+      c.z = number(a.at(2).value_unsafe(), Path{&path, nullptr, 2});
       any_z = true;
     }
     return c;
   }
 
-  std::vector<Coord> positions(simdjson::dom::element e, const std::string& path) {
+  std::vector<Coord> positions(simdjson::dom::element e, const Path& path) {
     auto a = array(e, path, "positions");
     std::vector<Coord> out;
     out.reserve(a.size());
     std::size_t i = 0;
-    for (auto p : a) out.push_back(position(p, fmt::format("{}[{}]", path, i++)));
+    for (auto p : a) out.push_back(position(p, Path{&path, nullptr, i++}));
     return out;
   }
 
-  std::vector<Coord> line(simdjson::dom::element e, const std::string& path) {
+  std::vector<Coord> line(simdjson::dom::element e, const Path& path) {
     auto cs = positions(e, path);
     if (cs.size() == 1)
       fail(fmt::format("The line string at {} has 1 position; a line string needs at least 2.",
-                       path));
+                       path.str()));
     return cs;
   }
 
-  std::vector<Ring> polygon(simdjson::dom::element e, const std::string& path) {
+  std::vector<Ring> polygon(simdjson::dom::element e, const Path& path) {
     auto a = array(e, path, "linear rings");
     std::vector<Ring> out;
     std::size_t i = 0;
     for (auto r : a) {
-      std::string rp = fmt::format("{}[{}]", path, i++);
+      Path rp{&path, nullptr, i++};
       Ring ring = positions(r, rp);
       if (ring.size() < 4)
         fail(fmt::format("The polygon ring at {} has {} positions; a linear ring needs at least 4.",
-                         rp, ring.size()));
+                         rp.str(), ring.size()));
       if (ring.front() != ring.back())
         fail(fmt::format(
-            "The polygon ring at {} is not closed: its first and last positions differ.", rp));
+            "The polygon ring at {} is not closed: its first and last positions differ.",
+            rp.str()));
       out.push_back(std::move(ring));
     }
     return out;
   }
 
-  Geometry geometry(simdjson::dom::element e, const std::string& path, int depth) {
+  Geometry geometry(simdjson::dom::element e, const Path& path, int depth) {
     if (depth > kMaxDepth) fail("Geometry collections are nested too deeply.");
     simdjson::dom::object obj;
     if (e.get_object().get(obj) != simdjson::SUCCESS)
-      fail(fmt::format("The geometry at {} must be a JSON object.", path));
+      fail(fmt::format("The geometry at {} must be a JSON object.", path.str()));
     std::string_view type;
     if (obj["type"].get_string().get(type) != simdjson::SUCCESS)
-      fail(fmt::format("The geometry at {} has no \"type\" string.", path));
+      fail(fmt::format("The geometry at {} has no \"type\" string.", path.str()));
     Geometry g;
     static constexpr GeometryType kTypes[] = {GeometryType::point,
                                               GeometryType::line_string,
@@ -247,23 +261,23 @@ struct Reader {
       if (type == to_string(t)) g.type = t;
     if (g.type == GeometryType::unknown)
       fail(fmt::format("The geometry type \"{}\" at {} is not a GeoJSON geometry type.",
-                       type.substr(0, 40), path));
+                       type.substr(0, 40), path.str()));
 
     if (g.type == GeometryType::geometry_collection) {
       simdjson::dom::element gs;
       if (obj["geometries"].get(gs) != simdjson::SUCCESS)
-        fail(fmt::format("The GeometryCollection at {} has no \"geometries\" member.", path));
-      auto a = array(gs, path + ".geometries", "geometries");
+        fail(fmt::format("The GeometryCollection at {} has no \"geometries\" member.", path.str()));
+      Path gp{&path, "geometries", 0};
+      auto a = array(gs, gp, "geometries");
       std::size_t i = 0;
-      for (auto p : a)
-        g.parts.push_back(geometry(p, fmt::format("{}.geometries[{}]", path, i++), depth + 1));
+      for (auto p : a) g.parts.push_back(geometry(p, Path{&gp, nullptr, i++}, depth + 1));
       return g;
     }
 
     simdjson::dom::element c;
     if (obj["coordinates"].get(c) != simdjson::SUCCESS)
-      fail(fmt::format("The {} at {} has no \"coordinates\" member.", type, path));
-    std::string cp = path + ".coordinates";
+      fail(fmt::format("The {} at {} has no \"coordinates\" member.", type, path.str()));
+    Path cp{&path, "coordinates", 0};
     switch (g.type) {
       case GeometryType::point: {
         auto a = array(c, cp, "numbers (a position)");
@@ -291,7 +305,7 @@ struct Reader {
         for (auto l : a) {
           Geometry part;
           part.type = GeometryType::line_string;
-          part.coords = line(l, fmt::format("{}[{}]", cp, i++));
+          part.coords = line(l, Path{&cp, nullptr, i++});
           g.parts.push_back(std::move(part));
         }
         break;
@@ -302,7 +316,7 @@ struct Reader {
         for (auto l : a) {
           Geometry part;
           part.type = GeometryType::polygon;
-          part.rings = polygon(l, fmt::format("{}[{}]", cp, i++));
+          part.rings = polygon(l, Path{&cp, nullptr, i++});
           g.parts.push_back(std::move(part));
         }
         break;
@@ -333,7 +347,7 @@ Geometry geometry_from_geojson(std::string_view json) {
     fail("The geometry is not valid JSON.");
   }
   Reader r;
-  Geometry g = r.geometry(root, "geometry", 0);
+  Geometry g = r.geometry(root, Path{nullptr, "geometry", 0}, 0);
   // A geometry is 3-D when any of its positions carries a height; the others read as z = 0.
   set_z(g, r.any_z);
   return g;

@@ -281,10 +281,32 @@ GeometryType scan_geometry(Cursor& c, int depth, Envelope& e) {
   return h.type;
 }
 
+// The exact encoded size, so that the writer allocates once.
+std::size_t wkb_size(const Geometry& g, bool z) {
+  const std::size_t coord = z ? 24 : 16;
+  switch (g.type) {
+    case GeometryType::point:
+      return 5 + coord;
+    case GeometryType::line_string:
+      return 9 + coord * g.coords.size();
+    case GeometryType::polygon: {
+      std::size_t n = 9;
+      for (const auto& r : g.rings) n += 4 + coord * r.size();
+      return n;
+    }
+    default: {
+      std::size_t n = 9;
+      for (const auto& p : g.parts) n += wkb_size(p, z);
+      return n;
+    }
+  }
+}
+
 }  // namespace
 
 std::string to_wkb(const Geometry& g) {
   std::string out;
+  out.reserve(wkb_size(g, g.has_z));
   write_geometry(out, g, g.has_z);
   return out;
 }

@@ -46,6 +46,18 @@ TEST(Transform, Nad27ToCgcs2000ShiftsTheDatum) {
   t->transform(x, y);
   EXPECT_NEAR(x, -122.0010228059, 1e-9);
   EXPECT_NEAR(y, 36.9999087544, 1e-9);
+  EXPECT_EQ(t->description().find("unavailable"), std::string::npos) << t->description();
+  EXPECT_NE(t->description().find("NAD27 to WGS 84"), std::string::npos) << t->description();
+  // The array path (proj_trans_generic) chooses the same operation as the single-point path.
+  geo::Geometry line{geo::GeometryType::line_string, false, {{-122, 37, 0}, {-100, 40, 0}}, {}, {}};
+  t->transform(line);
+  EXPECT_EQ(line.coords[0].x, x);
+  EXPECT_EQ(line.coords[0].y, y);
+  double x2 = -100;
+  double y2 = 40;
+  t->transform(x2, y2);
+  EXPECT_EQ(line.coords[1].x, x2);
+  EXPECT_EQ(line.coords[1].y, y2);
 }
 
 TEST(Transform, GeometryUsesEveryCoordinateInGisOrder) {
