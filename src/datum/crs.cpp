@@ -275,9 +275,23 @@ bool ballpark(PJ* op) {
   return proj_coordoperation_has_ballpark_transformation(proj_ctx(), op);
 }
 
-// True when a step shifts a datum for real (not a ballpark no-op and not a mere projection).
-bool datum_shift(PJ* op) {
-  return !ballpark(op) && proj_get_type(op) != PJ_TYPE_CONVERSION;
+// The geodetic datum (or datum ensemble) of a CRS definition.
+PjPtr datum_of(const std::string& def) {
+  PJ_CONTEXT* ctx = proj_ctx();
+  PjPtr crs(proj_create(ctx, def.c_str()));
+  if (!crs) return nullptr;
+  PjPtr h = horizontal(crs.get());
+  return h ? PjPtr(proj_crs_get_datum_forced(ctx, h.get())) : nullptr;
+}
+
+// True when a step between two CRSs shifts a datum for real: the datums differ and the
+// operation is not a ballpark no-op.
+bool datum_shift(PJ* op, const std::string& from_def, const std::string& to_def) {
+  if (ballpark(op)) return false;
+  PjPtr a = datum_of(from_def);
+  PjPtr b = datum_of(to_def);
+  return !(a && b &&
+           proj_is_equivalent_to_with_ctx(proj_ctx(), a.get(), b.get(), PJ_COMP_EQUIVALENT));
 }
 
 // The steps from one CRS to another. PROJ finds no registered path between, say, NAD27 and
@@ -291,7 +305,9 @@ std::vector<PjPtr> make_steps(const Crs& from, const Crs& to) {
   if (ballpark(direct.get()) && from.id != wgs84 && to.id != wgs84) {
     PjPtr a = make_step(from.definition, wgs84);
     PjPtr b = make_step(wgs84, to.definition);
-    if (a && b && (datum_shift(a.get()) || datum_shift(b.get()))) {
+    if (a && b &&
+        (datum_shift(a.get(), from.definition, wgs84) ||
+         datum_shift(b.get(), wgs84, to.definition))) {
       steps.push_back(std::move(a));
       steps.push_back(std::move(b));
       return steps;

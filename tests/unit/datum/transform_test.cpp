@@ -60,6 +60,21 @@ TEST(Transform, Nad27ToCgcs2000ShiftsTheDatum) {
   EXPECT_EQ(line.coords[1].y, y2);
 }
 
+TEST(Transform, Cgcs2000AndCrs84AgreeExactly) {
+  // CGCS2000 <-> WGS 84 is a ballpark (identity) operation: coordinates stay as they are, in
+  // longitude-latitude order both ways, even though EPSG:4490 is latitude first.
+  for (auto [from, to] : {std::pair{epsg(4490), crs84()}, std::pair{crs84(), epsg(4490)},
+                          std::pair{epsg(4490), epsg(4326)}}) {
+    auto t = transformer(from, to);
+    double x = 116.391;
+    double y = 39.907;
+    t->transform(x, y);
+    EXPECT_EQ(x, 116.391) << from.id << " -> " << to.id;
+    EXPECT_EQ(y, 39.907) << from.id << " -> " << to.id;
+    EXPECT_NE(t->description().find("Ballpark"), std::string::npos) << t->description();
+  }
+}
+
 TEST(Transform, GeometryUsesEveryCoordinateInGisOrder) {
   auto t = transformer(epsg(4326), epsg(3857));
   geo::Geometry g{geo::GeometryType::multi_polygon,
