@@ -173,6 +173,23 @@ bool describe(PJ* obj, Crs& crs) {
   return true;
 }
 
+// True when embedded PROJ strings (WKT1 EXTENSION["PROJ4",...], remarks) name grid or init
+// files: PROJ would open those paths when transforming.
+bool names_files(std::string_view text) {
+  std::string l = lower(text);
+  for (std::string_view needle : {"grids=", "init=", "+proj=pipeline"})
+    if (l.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+// True for a bound CRS (WKT1 TOWGS84, +nadgrids) whose transformation reads grid files.
+bool uses_grid_files(PJ* obj) {
+  if (proj_get_type(obj) != PJ_TYPE_BOUND_CRS) return false;
+  PJ_CONTEXT* ctx = proj_ctx();
+  PjPtr op(proj_crs_get_coordoperation(ctx, obj));
+  return op && proj_coordoperation_get_grid_used_count(ctx, op.get()) > 0;
+}
+
 Crs resolve_code(const std::string& code, std::string_view parameter, std::string_view text) {
   PJ_CONTEXT* ctx = proj_ctx();
   PjPtr obj(proj_create(ctx, code.c_str()));
@@ -190,6 +207,12 @@ Crs resolve_text(std::string_view text, std::string_view parameter) {
   PjPtr obj(proj_create(ctx, def.c_str()));
   Crs crs;
   if (!obj || !describe(obj.get(), crs)) unknown_crs(parameter, text);
+  if (uses_grid_files(obj.get()) || names_files(def)) {
+    // A grid name in client text can be any path on this machine (PROJ accepts absolute
+    // paths); only registry definitions may bring grids.
+    log::info("refused a CRS definition that names grid files");
+    unknown_crs(parameter, text);
+  }
 
   int* confidence = nullptr;
   PJ_OBJ_LIST* candidates = proj_identify(ctx, obj.get(), "EPSG", nullptr, &confidence);

@@ -151,6 +151,36 @@ TEST(ParseCrs, RejectsUnknownAndRemoteForms) {
   }
 }
 
+TEST(ParseCrs, RefusesClientTextThatNamesGridFiles) {
+  std::string wkt =
+      R"(GEOGCS["NAD27 grid",DATUM["North_American_Datum_1927",SPHEROID["Clarke 1866",6378206.4,)"
+      R"(294.9786982138982]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433],)"
+      R"(EXTENSION["PROJ4","+proj=longlat +ellps=clrk66 +nadgrids=/etc/passwd +no_defs"]])";
+  try {
+    parse_crs(wkt);
+    ADD_FAILURE() << "accepted a CRS naming a grid file";
+  } catch (const InvalidInput& e) {
+    EXPECT_EQ(e.code(), "unknown-crs");
+  }
+  // The same through a WKT2 bound CRS whose transformation reads a grid file.
+  std::string bound = R"(BOUNDCRS[SOURCECRS[GEOGCRS["x",DATUM["North American Datum 1927",)"
+                      R"(ELLIPSOID["Clarke 1866",6378206.4,294.978698213898]],CS[ellipsoidal,2],)"
+                      R"(AXIS["lat",north,ANGLEUNIT["degree",0.0174532925199433]],)"
+                      R"(AXIS["lon",east,ANGLEUNIT["degree",0.0174532925199433]]]],)"
+                      R"(TARGETCRS[GEOGCRS["WGS 84",DATUM["World Geodetic System 1984",)"
+                      R"(ELLIPSOID["WGS 84",6378137,298.257223563]],CS[ellipsoidal,2],)"
+                      R"(AXIS["lat",north,ANGLEUNIT["degree",0.0174532925199433]],)"
+                      R"(AXIS["lon",east,ANGLEUNIT["degree",0.0174532925199433]]]],)"
+                      R"(ABRIDGEDTRANSFORMATION["grid",METHOD["NTv2",ID["EPSG",9615]],)"
+                      R"(PARAMETERFILE["Latitude and longitude difference file","/etc/passwd"]]])";
+  EXPECT_THROW(parse_crs(bound), InvalidInput);
+  // TOWGS84 (a Helmert shift, no grid) stays accepted.
+  Crs c = parse_crs(
+      R"(GEOGCS["Beijing 1954",DATUM["Beijing_1954",SPHEROID["Krassowsky 1940",6378245,298.3],)"
+      R"(TOWGS84[15.8,-154.4,-82.3,0,0,0,0]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]])");
+  EXPECT_TRUE(c.geographic);
+}
+
 TEST(PlatformCrs, DefaultsToCgcs2000) {
   EXPECT_EQ(platform_crs().id, "EPSG:4490");
   set_platform_crs(parse_crs("EPSG:4326"));
