@@ -20,7 +20,8 @@ struct Crs {
   std::string name;        // PROJ's name, e.g. "China Geodetic Coordinate System 2000"
   bool geographic = false;
   bool lat_first = false;  // authority axis order is northing/latitude first (EPSG:4326, 4490)
-  std::string uri() const;  // http://www.opengis.net/def/crs/EPSG/0/4490, .../OGC/1.3/CRS84
+  // http://www.opengis.net/def/crs/EPSG/0/4490, .../OGC/1.3/CRS84; empty for CUSTOM ids.
+  std::string uri() const;
   bool operator==(const Crs& o) const { return id == o.id; }
 };
 
