@@ -19,21 +19,23 @@ struct ImportOptions {
   std::string dataset_id;  // empty: made from the file name
   std::string title;       // empty: the file name
   std::string description;
-  std::string crs;            // override of the source CRS (any form datum::parse_crs accepts)
-  std::string time_field;     // the field holding an instant (or the start)
+  std::string crs;         // override of the source CRS (any form datum::parse_crs accepts)
+  std::string time_field;  // the field holding an instant (or the start)
   std::string time_start_field;
   std::string time_end_field;
-  std::string lon_field;      // CSV point columns (found by name when empty)
+  std::string lon_field;  // CSV point columns (found by name when empty)
   std::string lat_field;
-  std::string geometry_field; // CSV WKT/GeoJSON geometry column (found by name when empty)
-  std::string encoding;       // override: "UTF-8", "GBK", "GB18030", ...
-  std::string format;         // override of format detection: csv, geojson, shapefile, gpkg, kml, gpx
-  std::string source_name;    // the original file name (uploads arrive under a temporary name)
+  std::string geometry_field;  // CSV WKT/GeoJSON geometry column (found by name when empty)
+  std::string encoding;        // override: "UTF-8", "GBK", "GB18030", ...
+  std::string format;       // override of format detection: csv, geojson, shapefile, gpkg, kml, gpx
+  std::string layer;        // layer of a multi-layer file (GPX, KML, GeoPackage); empty: default
+  std::string source_name;  // the original file name (uploads arrive under a temporary name)
   std::string owner;
   std::string access = "public";
   OnError on_error = OnError::reject;
-  bool repair_geometry = false;  // make invalid geometries valid instead of storing them as they are
-  bool detect_time = true;       // look for a time field by type and name when none is given
+  bool repair_geometry =
+      false;                // make invalid geometries valid instead of storing them as they are
+  bool detect_time = true;  // look for a time field by type and name when none is given
   std::size_t max_reported = 1000;  // rejected rows listed in the report at most
 };
 

@@ -24,7 +24,8 @@ std::string lower(std::string s) {
 
 // The name whose extension tells the format: the original name of an upload when given.
 std::string extension_of(const std::filesystem::path& file, const ImportOptions& options) {
-  std::filesystem::path name = options.source_name.empty() ? file : options.source_name;
+  std::filesystem::path name =
+      options.source_name.empty() ? file : std::filesystem::path(options.source_name);
   return lower(name.extension().string());
 }
 
