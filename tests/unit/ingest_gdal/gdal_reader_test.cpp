@@ -154,6 +154,54 @@ TEST(GdalReader, GpxTrackPointsWithTime) {
   EXPECT_NE(r.reader->warnings()[0].find("track_points"), std::string::npos);
 }
 
+TEST(GdalReader, GpxLayerChosenByName) {
+  ImportOptions o;
+  o.layer = "tracks";
+  ReadAll r = read_all(shared_data("gps_track_2009.gpx"), o);
+  EXPECT_EQ(r.reader->geometry_type(), geo::GeometryType::multi_line_string);
+  EXPECT_EQ(r.records.size(), 2u);
+  EXPECT_TRUE(r.reader->warnings().empty());
+  o.layer = "no such layer";
+  EXPECT_EQ(error_code_of([&] { open_gdal_reader(shared_data("gps_track_2009.gpx"), o); }),
+            "unknown-layer");
+}
+
+TEST(GdalReader, KmzIsUnpackedByUs) {
+  TempDir dir = TempDir::create();
+  fs::path kmz = dir.path() / "upload.bin";
+  test::write_zip(kmz, {{"doc.kml", test::read_file(shared_data("luxembourg_admin.kml"))},
+                        {"files/readme.txt", "x"}});
+  ImportOptions o;
+  o.source_name = "luxembourg.kmz";
+  ReadAll r = read_all(kmz, o);
+  EXPECT_EQ(r.reader->format_name(), "kml");
+  ASSERT_EQ(r.records.size(), 12u);
+  EXPECT_EQ(value<std::string>(r, 0, "NAME_2"), "Clervaux");
+}
+
+TEST(GdalReader, ZippedGeoJsonGoesThroughTheGeoJsonDriver) {
+  TempDir dir = TempDir::create();
+  fs::path zip = dir.path() / "upload.zip";
+  test::write_zip(zip, {{"london/cycle_hire.geojson",
+                         test::read_file(shared_data("london_cycle_hire.geojson"))}});
+  ReadAll r = read_all(zip);
+  EXPECT_EQ(r.reader->format_name(), "geojson");
+  EXPECT_EQ(r.records.size(), 742u);
+  EXPECT_EQ(r.reader->geometry_type(), geo::GeometryType::point);
+}
+
+TEST(GdalReader, DamagedGeoPackageFailsQuickCheck) {
+  TempDir dir = TempDir::create();
+  fs::path p = dir.path() / "nc.gpkg";
+  std::string bytes = test::read_file(shared_data("nc_sids_nad27.gpkg"));
+  // Page 34 (1 KiB pages) is the root of the feature table: scribble over its cell pointers.
+  // GDAL still opens the file; only reading or quick_check notices.
+  ASSERT_EQ(bytes.size(), 122u * 1024u);
+  bytes.replace(33 * 1024 + 8, 32, std::string(32, '\xFF'));
+  test::write_file(p, bytes);
+  EXPECT_EQ(error_code_of([&] { open_gdal_reader(p, {}); }), "invalid-geopackage");
+}
+
 // A point shapefile whose .dbf holds GBK text, written by GDAL itself.
 void write_gbk_shapefile(const fs::path& shp, unsigned char ldid, bool keep_cpg) {
   gdal::ensure_gdal_ready();

@@ -434,10 +434,18 @@ void check_geopackage(GDALDatasetH ds) {
   if (!ok) throw InvalidInput("invalid-geopackage", "The GeoPackage file is damaged.", "file");
 }
 
-OGRLayerH choose_layer(GDALDatasetH ds, const std::string& format,
+OGRLayerH choose_layer(GDALDatasetH ds, const std::string& format, const std::string& wanted,
                        std::vector<std::string>& warnings) {
   int n = GDALDatasetGetLayerCount(ds);
   if (n <= 0) throw InvalidInput("no-vector-data", "The file holds no vector layer.", "file");
+  if (!wanted.empty()) {
+    // Looked up among the layers that exist; the name is never handed to GDAL as SQL.
+    for (int i = 0; i < n; ++i) {
+      OGRLayerH l = GDALDatasetGetLayer(ds, i);
+      if (wanted == OGR_L_GetName(l)) return l;
+    }
+    throw InvalidInput("unknown-layer", "The file has no layer of that name.", "layer");
+  }
   OGRLayerH chosen = nullptr;
   int non_empty = 0;
   for (int i = 0; i < n; ++i) {
@@ -556,7 +564,7 @@ std::unique_ptr<Reader> open_gdal_reader(const fs::path& file, const ImportOptio
     else if (driver == "OpenFileGDB")
       format = "filegdb";
   }
-  OGRLayerH layer = choose_layer(ds.get(), format, warnings);
+  OGRLayerH layer = choose_layer(ds.get(), format, options.layer, warnings);
   return std::make_unique<GdalReader>(std::move(unpacked), std::move(ds), layer, format, size,
                                       std::move(warnings));
 }
