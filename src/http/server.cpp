@@ -399,6 +399,8 @@ struct Server::Impl {
     }
     bool keep_alive = header.keep_alive();
     bool body_unread = !parser.is_done();
+    const bool http10 = header.version() < 11;
+    bool before_done = false;
     const bool head = header.method() == bhttp::verb::head;
     std::filesystem::path spool;
     const protocol::Route* route = nullptr;
@@ -458,6 +460,7 @@ struct Server::Impl {
 
     // For uploads, `before` runs ahead of the body so a refused upload is not spooled.
     if (!answered && route->streams_upload && !parser.is_done() && middleware.before) {
+      before_done = true;
       auto early = co_await on_worker([&]() -> std::optional<protocol::Response> {
         try {
           return middleware.before(req, *route);
@@ -506,7 +509,7 @@ struct Server::Impl {
     }
 
     if (!answered) {
-      const bool run_before = middleware.before && !route->streams_upload;
+      const bool run_before = middleware.before && !before_done;
       res = co_await on_worker([&]() -> protocol::Response {
         try {
           if (run_before) {
@@ -537,7 +540,7 @@ struct Server::Impl {
     // The handler is done with the spooled body (it may have moved it away to keep it).
     remove_spool(spool);
     std::uint64_t bytes = 0;
-    const bool written = co_await write_response(stream, req, res, head, keep_alive, bytes);
+    const bool written = co_await write_response(stream, req, res, head, http10, keep_alive, bytes);
     record(started_at, route, req, res.status, bytes);
     co_return written&& keep_alive;
   }
@@ -631,9 +634,11 @@ struct Server::Impl {
   }
 
   // Applies CORS, ETag/304 and gzip, then writes. Returns false if the connection failed.
+  // A streamed body to an HTTP/1.0 client (no chunked coding) ends by closing: keep_alive is
+  // cleared then.
   net::awaitable<bool> write_response(beast::tcp_stream& stream, const protocol::Request& req,
-                                      protocol::Response& res, bool head, bool keep_alive,
-                                      std::uint64_t& bytes) {
+                                      protocol::Response& res, bool head, bool http10,
+                                      bool& keep_alive, std::uint64_t& bytes) {
     struct FileCleanup {
       const protocol::Response& r;
       ~FileCleanup() {
@@ -682,7 +687,8 @@ struct Server::Impl {
     if (gzip) res.headers.set("Content-Encoding", "gzip");
 
     if (res.stream || (gzip && !res.file.empty())) {
-      co_return co_await write_stream(stream, res, head, keep_alive, gzip, bytes);
+      if (http10) keep_alive = false;
+      co_return co_await write_stream(stream, res, head, keep_alive, gzip, http10, bytes);
     }
     if (!res.file.empty()) {
       co_return co_await write_file(stream, res, head, keep_alive, bytes);
@@ -775,7 +781,7 @@ struct Server::Impl {
   // Chunked transfer: pieces are produced (and compressed) on the worker pool in batches of
   // about 64 KiB and written in order.
   net::awaitable<bool> write_stream(beast::tcp_stream& stream, protocol::Response& res, bool head,
-                                    bool keep_alive, bool gzip, std::uint64_t& bytes) {
+                                    bool keep_alive, bool gzip, bool http10, std::uint64_t& bytes) {
     if (!res.stream) {
       // A file sent compressed: read it piece by piece on the worker pool.
       auto file = std::shared_ptr<std::FILE>(std::fopen(res.file.c_str(), "rb"), [](std::FILE* f) {
@@ -800,7 +806,7 @@ struct Server::Impl {
     out.result(static_cast<unsigned>(res.status));
     copy_headers(res, out);
     out.keep_alive(keep_alive);
-    out.chunked(true);
+    out.chunked(!http10);
     beast::error_code ec;
     stream.expires_after(options.write_timeout);
     bhttp::response_serializer<bhttp::empty_body> sr(out);
@@ -837,12 +843,18 @@ struct Server::Impl {
       if (!batch.data.empty()) {
         stream.expires_after(options.write_timeout);
         bytes += batch.data.size();
-        co_await net::async_write(stream, bhttp::make_chunk(net::buffer(batch.data)),
-                                  net::redirect_error(net::use_awaitable, ec));
+        if (http10) {
+          co_await net::async_write(stream, net::buffer(batch.data),
+                                    net::redirect_error(net::use_awaitable, ec));
+        } else {
+          co_await net::async_write(stream, bhttp::make_chunk(net::buffer(batch.data)),
+                                    net::redirect_error(net::use_awaitable, ec));
+        }
         if (ec) co_return false;
       }
       if (batch.done) break;
     }
+    if (http10) co_return true;
     stream.expires_after(options.write_timeout);
     co_await net::async_write(stream, bhttp::make_chunk_last(),
                               net::redirect_error(net::use_awaitable, ec));

@@ -191,6 +191,10 @@ class ServerTest : public ::testing::Test {
     router_.add(health_route([] { return true; }));
     middleware_.metrics = &metrics_;
     middleware_.before = [](Request& r, const Route& route) -> std::optional<Response> {
+      if ((route.pattern == "/private" || route.pattern == "/upload") &&
+          r.header("X-Deny").has_value()) {
+        return protocol::Response::json("{\"denied\":true}", 403);
+      }
       if (route.pattern == "/private" && r.header("X-API-Key") != "k1") {
         return protocol::Response::json("{\"denied\":true}", 401);
       }
@@ -356,6 +360,48 @@ TEST_F(ServerTest, UploadIsSpooledToAFileAndRemovedAfterwards) {
   EXPECT_EQ(c.read().result_int(), 100);
   net::write(c.stream(), net::buffer(std::string("uuu")));
   EXPECT_EQ(c.read().body(), "{\"size\":3,\"read\":3,\"in_dir\":true,\"ok\":true}");
+}
+
+TEST_F(ServerTest, RefusedUploadIsNotSpooled) {
+  start();
+  Client c(server_->port());
+  bhttp::request<bhttp::empty_body> req{bhttp::verb::post, "/upload", 11};
+  req.set(bhttp::field::host, "x");
+  req.set("X-Deny", "1");
+  req.content_length(512 * 1024);
+  bhttp::write(c.stream(), req);  // the body is never sent: the answer comes first
+  const auto r = c.read();
+  EXPECT_EQ(r.result_int(), 403);
+  EXPECT_FALSE(r.keep_alive());
+  EXPECT_EQ(files_in_upload_dir(), 0u);
+}
+
+TEST_F(ServerTest, StreamToHttp10ClientEndsWithClose) {
+  start();
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server_->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{30, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const std::string request = "GET /stream HTTP/1.0\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  std::string received;
+  char buf[65536];
+  ssize_t n = 0;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0)
+    received.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  ASSERT_EQ(n, 0);  // EOF marks the end of the body
+  const std::size_t end = received.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos);
+  const std::string head = received.substr(0, end);
+  EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << head;
+  EXPECT_EQ(head.find("chunked"), std::string::npos) << head;
+  EXPECT_EQ(received.substr(end + 4), stream_expected());
 }
 
 TEST_F(ServerTest, ChunkedStreamOf10kChunks) {
