@@ -13,6 +13,7 @@
 
 #include "datum/crs.hpp"
 #include "geo/wkb.hpp"
+#include "ingest/import.hpp"
 #include "ingest/readers/gdal/gdal_env.hpp"
 #include "ingest/readers/gdal/gdal_reader.hpp"
 #include "ingest/readers/gdal/safe_zip.hpp"
@@ -251,6 +252,33 @@ TEST_F(Export, ZippedShapefileInUtm) {
   EXPECT_EQ(o.string_field(f, "name"), "Vatican City");
   // Rome is about 290 km east of the UTM 33N central meridian's false easting of 500 km.
   EXPECT_NEAR(OGR_G_GetX(OGR_F_GetGeometryRef(f), 0), 288000, 3000);
+  OGR_F_Destroy(f);
+  fs::remove(out);
+}
+
+// The whole path: a GeoPackage in NAD27 imported by the pipeline (to the platform datum) and
+// exported back to NAD27 lands where it started.
+TEST_F(Export, ImportedNad27RoundTripsThroughThePlatformDatum) {
+  ImportOptions o;
+  o.dataset_id = "nc";
+  ImportReport report = import_files(*store_, {test::shared_data("nc_sids_nad27.gpkg")}, o);
+  ASSERT_TRUE(report.committed);
+  ASSERT_TRUE(report.dataset);
+  EXPECT_EQ(report.dataset->feature_count, 100);
+  EXPECT_EQ(report.dataset->source_crs, "EPSG:4267");
+  fs::path out = export_file(*store_, *report.dataset, ExportFormat::shapefile, datum::epsg(4267),
+                             dir_->path() / "exports");
+  Opened o2("/vsizip/" + out.string() + "/nc.shp");
+  ASSERT_NE(o2.layer, nullptr);
+  EXPECT_EQ(OGR_L_GetFeatureCount(o2.layer, TRUE), 100);
+  EXPECT_STREQ(OSRGetName(OGR_L_GetSpatialRef(o2.layer)), "NAD27");
+  OGRFeatureH f = OGR_L_GetNextFeature(o2.layer);
+  EXPECT_EQ(o2.string_field(f, "NAME"), "Ashe");
+  OGRGeometryH g = OGR_F_GetGeometryRef(f);
+  if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbMultiPolygon) g = OGR_G_GetGeometryRef(g, 0);
+  OGRGeometryH ring = OGR_G_GetGeometryRef(g, 0);
+  EXPECT_NEAR(OGR_G_GetX(ring, 0), -81.4727554321289, 1e-7);
+  EXPECT_NEAR(OGR_G_GetY(ring, 0), 36.2343559265137, 1e-7);
   OGR_F_Destroy(f);
   fs::remove(out);
 }
