@@ -43,29 +43,7 @@ class Builder {
     if (q.id)
       conds.push_back(fmt::format("f.{} = {}", quote_identifier(kFidColumn), param_int(*q.id)));
     bool timed = ds_.time_extent.start.has_value();
-    if (q.bbox) {
-      const Envelope& b = *q.bbox;
-      if (b.empty() || std::isnan(b.min_x) || std::isnan(b.max_x) || std::isnan(b.min_y) ||
-          std::isnan(b.max_y)) {
-        conds.emplace_back("0");
-      } else {
-        bool xyt = q.time && timed && !q.time->unbounded();
-        from += fmt::format(" JOIN {} r ON r.id = f.{}", quote_identifier(xyt ? kRtreeXyt : kRtree),
-                            quote_identifier(kFidColumn));
-        conds.push_back(fmt::format(
-            "r.minx <= {} AND r.maxx >= {} AND r.miny <= {} AND r.maxy >= {}", param_real(b.max_x),
-            param_real(b.min_x), param_real(b.max_y), param_real(b.min_y)));
-        if (xyt) {
-          TimeAxis axis = TimeAxis::of(ds_.time_extent);
-          if (q.time->end)
-            conds.push_back(fmt::format("r.mint <= {}", param_real(axis.end_days(q.time->end))));
-          if (q.time->start)
-            conds.push_back(
-                fmt::format("r.maxt >= {}", param_real(axis.start_days(q.time->start))));
-        }
-        conds.push_back(exact_bbox(b));
-      }
-    }
+    if (q.bbox) add_bbox(*q.bbox, q.time, timed, from, conds);
     if (q.time) {
       std::string t = time_overlap(*q.time);
       if (!t.empty()) conds.push_back(std::move(t));
@@ -115,6 +93,37 @@ class Builder {
     p.kind = SqlParam::Kind::blob;
     p.s = std::move(v);
     return add(std::move(p));
+  }
+
+  // The bbox as an R-tree join (the x/y/time tree when a time window is also given) plus the
+  // exact check on the stored envelope.
+  void add_bbox(const Envelope& b, const std::optional<Interval>& time, bool timed,
+                std::string& from, std::vector<std::string>& conds) {
+    if (b.empty() || std::isnan(b.min_x) || std::isnan(b.max_x) || std::isnan(b.min_y) ||
+        std::isnan(b.max_y)) {
+      conds.emplace_back("0");
+      return;
+    }
+    bool xyt = time && timed && !time->unbounded();
+    // A box around the whole dataset selects nothing through the R-tree: scanning in fid order
+    // with the exact check lets LIMIT stop early instead of sorting every match.
+    if (!xyt && b.contains(ds_.extent)) {
+      conds.push_back(exact_bbox(b));
+      return;
+    }
+    from += fmt::format(" JOIN {} r ON r.id = f.{}", quote_identifier(xyt ? kRtreeXyt : kRtree),
+                        quote_identifier(kFidColumn));
+    conds.push_back(fmt::format("r.minx <= {} AND r.maxx >= {} AND r.miny <= {} AND r.maxy >= {}",
+                                param_real(b.max_x), param_real(b.min_x), param_real(b.max_y),
+                                param_real(b.min_y)));
+    if (xyt) {
+      TimeAxis axis = TimeAxis::of(ds_.time_extent);
+      if (time->end)
+        conds.push_back(fmt::format("r.mint <= {}", param_real(axis.end_days(time->end))));
+      if (time->start)
+        conds.push_back(fmt::format("r.maxt >= {}", param_real(axis.start_days(time->start))));
+    }
+    conds.push_back(exact_bbox(b));
   }
 
   std::string exact_bbox(const Envelope& b) {

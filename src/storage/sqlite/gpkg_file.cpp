@@ -323,7 +323,7 @@ double TimeAxis::end_days(const std::optional<Instant>& t) const {
   return std::clamp(static_cast<double>(t->micros) / kMicrosPerDay, lo, hi);
 }
 
-void finish_layout(Db& db, const LayoutSummary& summary) {
+void finish_layout(Db& db, const LayoutSummary& summary, std::vector<RtreeEntry>& entries) {
   Stmt contents = db.prepare(
       "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,"
       " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?");
@@ -339,6 +339,11 @@ void finish_layout(Db& db, const LayoutSummary& summary) {
   z.bind_int(1, summary.z);
   z.bind_text(2, kFeatureTable);
   z.step();
+
+  {
+    std::vector<RtreeEntry> flat = entries;
+    bulk_load_rtree(db, kRtree, 2, flat);
+  }
 
   // GeoPackage 1.3 Annex F.3 triggers keep the R-tree right when desktop tools edit the file.
   const std::string t = quote_identifier(kFeatureTable);
@@ -369,24 +374,29 @@ void finish_layout(Db& db, const LayoutSummary& summary) {
       fmt::arg("p", p), fmt::arg("t", t), fmt::arg("c", c), fmt::arg("i", i), fmt::arg("r", r),
       fmt::arg("v", values)));
 
-  if (!summary.time_extent.start) return;
+  if (!summary.time_extent.start) {
+    entries.clear();
+    return;
+  }
   // Time is scaled to days so that it spans a range like the coordinates do; open ends sit
   // just outside the finite extent (TimeAxis), which keeps the boxes small.
   TimeAxis axis = TimeAxis::of(summary.time_extent);
   db.exec(fmt::format("CREATE INDEX \"features_valid_time\" ON {} ({}, {})", t,
                       quote_identifier(kValidFrom), quote_identifier(kValidTo)));
-  db.exec(fmt::format(
-      "CREATE VIRTUAL TABLE {x} USING rtree(id, minx, maxx, miny, maxy, mint, maxt);"
-      "INSERT INTO {x} SELECT r.id, r.minx, r.maxx, r.miny, r.maxy,"
-      " coalesce(f.{from} / {day:.1f}, {lo:.1f}), coalesce(f.{to} / {day:.1f}, {hi:.1f})"
-      " FROM {r} r JOIN {t} f ON f.{i} = r.id;"
+  db.exec(fmt::format("CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy, mint, maxt)",
+                      quote_identifier(kRtreeXyt)));
+  for (auto& e : entries) {
+    if (std::isinf(e.box[4])) e.box[4] = static_cast<float>(axis.lo);
+    if (std::isinf(e.box[5])) e.box[5] = static_cast<float>(axis.hi);
+  }
+  bulk_load_rtree(db, kRtreeXyt, 3, entries);
+  Stmt ext = db.prepare(
       "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)"
-      " VALUES ('features', 'geom', 'shikong_xyt_index', 'shikong x/y/valid-time R*Tree {x}"
-      " (time in days since 1970-01-01; open ends at {lo:.1f} and {hi:.1f})', 'write-only');",
-      fmt::arg("x", quote_identifier(kRtreeXyt)), fmt::arg("r", r), fmt::arg("t", t),
-      fmt::arg("i", i), fmt::arg("from", quote_identifier(kValidFrom)),
-      fmt::arg("to", quote_identifier(kValidTo)), fmt::arg("day", kMicrosPerDay),
-      fmt::arg("lo", axis.lo), fmt::arg("hi", axis.hi)));
+      " VALUES ('features', 'geom', 'shikong_xyt_index', ?, 'write-only')");
+  ext.bind_text(1, fmt::format("shikong x/y/valid-time R*Tree {} (time in days since 1970-01-01;"
+                               " open ends at {:.1f} and {:.1f})",
+                               kRtreeXyt, axis.lo, axis.hi));
+  ext.step();
 }
 
 }  // namespace shikong::storage::sqlite

@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "geo/wkb.hpp"
+#include "storage/sqlite/sqlite_db.hpp"
 
 namespace shikong::storage {
 namespace {
@@ -464,6 +465,39 @@ TEST_F(SqliteStoreTest, BboxAndTimeQueriesMatchBruteForce) {
     EXPECT_EQ(ids(info, q), expected) << "query " << qi;
     EXPECT_EQ(store_->count(info, q), static_cast<std::int64_t>(expected.size()));
   }
+}
+
+// The bulk-loaded R-trees must be trees SQLite itself accepts (several levels deep here).
+TEST_F(SqliteStoreTest, BulkLoadedRtreesPassSqliteChecks) {
+  std::vector<Feature> fs;
+  for (int i = 0; i < 6000; ++i) {
+    double x = (i * 7919) % 6000 / 100.0, y = (i * 104729) % 6000 / 100.0;
+    Interval t = i % 3 == 0 ? Interval{} : Interval{day(i % 400), std::nullopt};
+    fs.push_back(feature(i % 2 ? point(x, y) : box(x, y, x + 0.5, y + 0.25), {}, t));
+  }
+  fs.push_back(Feature{});  // no geometry: in neither tree
+  DatasetInfo info = import(draft("deep"), fs);
+  sqlite::Db db(*store_->dataset_file("deep"), sqlite::OpenMode::read_only_immutable);
+  auto text = [&](const char* sql) {
+    auto s = db.prepare(sql);
+    EXPECT_TRUE(s.step());
+    return std::string(s.col_text(0));
+  };
+  EXPECT_EQ(text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(text("SELECT rtreecheck('rtree_features_geom')"), "ok");
+  EXPECT_EQ(text("SELECT rtreecheck('shikong_rtree_xyt')"), "ok");
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM rtree_features_geom"), 6000);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM shikong_rtree_xyt"), 6000);
+  // Depth of the root node (first two bytes, big-endian): 6000 boxes in nodes of 51 need 3 levels.
+  EXPECT_EQ(db.query_int("SELECT hex(substr(data, 1, 2)) = '0002' FROM rtree_features_geom_node "
+                         "WHERE nodeno = 1"),
+            1);
+  FeatureQuery everything;
+  everything.bbox = Envelope::of(-1000, -1000, 1000, 1000);
+  EXPECT_EQ(store_->count(info, everything), 6000);
+  everything.limit = 2;
+  everything.offset = 5;
+  EXPECT_EQ(ids(info, everything), (std::vector<std::int64_t>{6, 7}));
 }
 
 TEST_F(SqliteStoreTest, CommitIsAtomicAndReplacesTheOldVersion) {
