@@ -10,6 +10,7 @@
 #include "ingest/readers/geojson_reader.hpp"
 #ifndef SHIKONG_NO_GDAL_READER
 #include "ingest/readers/gdal/gdal_reader.hpp"
+#include "ingest/readers/gdal/safe_zip.hpp"
 #endif
 
 namespace shikong::ingest {
@@ -38,6 +39,44 @@ std::string sniff(const std::filesystem::path& file) {
   if (head.starts_with("\xEF\xBB\xBF")) head.erase(0, 3);
   return head;
 }
+
+#ifndef SHIKONG_NO_GDAL_READER
+// A reader over a file extracted from an archive: keeps the extraction directory alive for as
+// long as the reader reads from it (members are destroyed in reverse order: reader first).
+class ExtractedReader final : public Reader {
+ public:
+  ExtractedReader(TempDir dir, std::unique_ptr<Reader> inner)
+      : dir_(std::move(dir)), inner_(std::move(inner)) {}
+  const Schema& schema() const override { return inner_->schema(); }
+  geo::GeometryType geometry_type() const override { return inner_->geometry_type(); }
+  std::string source_crs() const override { return inner_->source_crs(); }
+  bool next(RawRecord& rec) override { return inner_->next(rec); }
+  std::uint64_t bytes_done() const override { return inner_->bytes_done(); }
+  std::uint64_t bytes_total() const override { return inner_->bytes_total(); }
+  std::vector<std::string> warnings() const override { return inner_->warnings(); }
+  std::string format_name() const override { return inner_->format_name(); }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<Reader> inner_;
+};
+
+// A zip holding one CSV or GeoJSON file is read by shikong's own readers; anything else in
+// a zip goes to the GDAL reader (which extracts again with the same limits).
+std::unique_ptr<Reader> open_zip(const std::filesystem::path& file, const ImportOptions& options) {
+  TempDir dir = extract_zip(file);
+  ArchiveDataset found = find_archive_dataset(dir.path());
+  if (found.format == "csv" || found.format == "geojson") {
+    ImportOptions inner = options;
+    inner.format = found.format;
+    inner.source_name = found.path.filename().string();
+    auto reader = found.format == "csv" ? open_csv_reader(found.path, inner)
+                                        : open_geojson_reader(found.path, inner);
+    return std::make_unique<ExtractedReader>(std::move(dir), std::move(reader));
+  }
+  return open_gdal_reader(file, options);
+}
+#endif
 
 }  // namespace
 
@@ -88,6 +127,7 @@ std::unique_ptr<Reader> open_reader(const std::filesystem::path& file,
   if (format == "csv") return open_csv_reader(file, options);
   if (format == "geojson") return open_geojson_reader(file, options);
 #ifndef SHIKONG_NO_GDAL_READER
+  if (format == "zip") return open_zip(file, options);
   return open_gdal_reader(file, options);
 #else
   throw InvalidInput("unknown-format", "This file format cannot be imported yet.", "format");

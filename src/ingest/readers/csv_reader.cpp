@@ -112,7 +112,10 @@ class CsvReader final : public Reader {
  public:
   CsvReader(const std::filesystem::path& file, const ImportOptions& options,
             const std::string& encoding, bool guessed)
-      : source_(file, encoding), tok_(source_, detect_delimiter(source_, file)) {
+      : source_(file, encoding),
+        tok_(source_, detect_delimiter(source_, options.source_name.empty()
+                                                    ? file
+                                                    : std::filesystem::path(options.source_name))) {
     if (guessed)
       warnings_.push_back(
           "The file is not valid UTF-8; it was read as GB18030 (GBK). Set the encoding if that "

@@ -112,6 +112,22 @@ TEST(CsvReader, EncodingOverride) {
   }
 }
 
+TEST(CsvReader, ZippedCsvIsReadByTheCsvReader) {
+  auto r = open_reader(data("cities.csv.zip"), ImportOptions{});
+  EXPECT_EQ(r->format_name(), "csv");
+  expect_chinese_cities(*r);
+}
+
+TEST(CsvReader, ChineseBooleans) {
+  auto r = open_reader(data("chinese_boolean.csv"), ImportOptions{});
+  EXPECT_EQ(type_of(*r, "开放"), FieldType::boolean);
+  auto recs = read_all(*r);
+  ASSERT_EQ(recs.size(), 3u);
+  EXPECT_EQ(get<bool>(recs[0], *r, "开放"), true);
+  EXPECT_EQ(get<bool>(recs[1], *r, "开放"), false);
+  EXPECT_TRUE(is_null(recs[2].values[*r->schema().find("开放")]));
+}
+
 TEST(CsvReader, BomIsSkipped) {
   test::TempDir dir;
   auto p = dir.write("bom.csv", "\xEF\xBB\xBFlon,lat,name\r\n1,2,a\r\n3,4,b\r\n");

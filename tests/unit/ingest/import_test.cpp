@@ -102,6 +102,15 @@ TEST_F(ImportTest, ChinaProvincesInvalidGeometriesAreCountedAndStored) {
   EXPECT_EQ(report.dataset->feature_count, 34);
 }
 
+TEST_F(ImportTest, NdjsonDatetimePropertyBecomesValidTime) {
+  auto report = run(data("points.ndjson"));
+  EXPECT_TRUE(report.committed);
+  EXPECT_EQ(report.rows_written, 3);
+  EXPECT_EQ(report.dataset->time_start_field, "when");
+  EXPECT_EQ(report.dataset->time_extent.start, at("2021-03-05T06:30:00Z"));
+  EXPECT_EQ(report.dataset->time_extent.end, at("2021-03-05T06:30:00Z"));
+}
+
 TEST_F(ImportTest, RejectStopsEverythingAndListsBadRows) {
   auto report = run(data("bad_coordinate.csv"));
   EXPECT_FALSE(report.committed);
