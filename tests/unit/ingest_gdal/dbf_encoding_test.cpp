@@ -106,6 +106,19 @@ TEST_F(DbfEncoding, NotADbfGivesNothing) {
   EXPECT_EQ(choose_dbf_encoding(st), "");
 }
 
+TEST_F(DbfEncoding, CompletenessOfTheRecords) {
+  auto p = dir.path() / "c.dbf";
+  std::string dbf = make_dbf(0, {"a", "b", "c"});
+  test::write_file(p, dbf);
+  EXPECT_TRUE(dbf_is_complete(p));
+  test::write_file(p, dbf.substr(0, dbf.size() - 1));  // without the 0x1A end marker: fine
+  EXPECT_TRUE(dbf_is_complete(p));
+  test::write_file(p, dbf.substr(0, dbf.size() - 2));  // the last record cut
+  EXPECT_FALSE(dbf_is_complete(p));
+  test::write_file(p, dbf.substr(0, 20));
+  EXPECT_FALSE(dbf_is_complete(p));
+}
+
 TEST(Utf8, Validation) {
   EXPECT_TRUE(is_valid_utf8("abc"));
   EXPECT_TRUE(is_valid_utf8("时空"));

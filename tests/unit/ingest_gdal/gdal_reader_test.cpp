@@ -337,16 +337,25 @@ TEST_F(HostileUpload, VrtDisguisedAsGeoPackageOrKmlOrUnknown) {
 }
 
 TEST_F(HostileUpload, GeoTiffAndVrtDisguisedAsShapefile) {
+  // Real .dbf and .shx beside a .shp that is a GeoTIFF or a VRT: only the shapefile driver may
+  // look at it, and it refuses.
+  TempDir real = extract_zip(test::shared_data("polygon_holes.shp.zip"));
+  std::string dbf = test::read_file(real.path() / "polygon_holes.dbf");
+  std::string shx = test::read_file(real.path() / "polygon_holes.shx");
   std::string tif = test::read_file(test::shared_data("luxembourg_elev.tif"));
   for (const std::string& body : {tif, std::string(kVrt)}) {
-    test::write_zip(zip, {{"evil.shp", body}, {"evil.shx", body}, {"evil.dbf", body}});
+    test::write_zip(zip, {{"evil.shp", body}, {"evil.shx", shx}, {"evil.dbf", dbf}});
     EXPECT_EQ(error_code_of([&] { open_gdal_reader(zip, {}); }), "unreadable-file");
   }
   fs::path p = dir.path() / "evil.shp";
   test::write_file(p, tif);
-  test::write_file(dir.path() / "evil.shx", tif);
-  test::write_file(dir.path() / "evil.dbf", tif);
+  test::write_file(dir.path() / "evil.shx", shx);
+  test::write_file(dir.path() / "evil.dbf", dbf);
   EXPECT_EQ(error_code_of([&] { open_gdal_reader(p, {}); }), "unreadable-file");
+  // A damaged .dbf is not read as "no attributes".
+  test::write_file(p, test::read_file(real.path() / "polygon_holes.shp"));
+  test::write_file(dir.path() / "evil.dbf", dbf.substr(0, 100));
+  EXPECT_EQ(error_code_of([&] { open_gdal_reader(p, {}); }), "incomplete-shapefile");
 }
 
 TEST_F(HostileUpload, XmlWithDoctypeIsRefused) {
@@ -373,6 +382,31 @@ TEST_F(HostileUpload, GdalMakesNoNetworkRequests) {
   EXPECT_EQ(r->nDataLen, 0);
   EXPECT_STREQ(r->pszErrBuf, "network access is disabled");
   CPLHTTPDestroyResult(r);
+}
+
+// Damaged parts of a real shapefile: every cut either reads (fewer records, or records marked
+// with an error) or ends in a shikong error; never a crash or a foreign exception.
+TEST_F(HostileUpload, TruncatedShapefilePartsEndInOurErrors) {
+  TempDir x = extract_zip(test::shared_data("naturalearth_lowres.shp.zip"));
+  for (const char* part :
+       {"naturalearth_lowres.shp", "naturalearth_lowres.dbf", "naturalearth_lowres.shx"}) {
+    fs::path p = x.path() / part;
+    std::string original = test::read_file(p);
+    for (std::size_t cut :
+         {std::size_t{10}, std::size_t{100}, original.size() / 3, original.size() - 7}) {
+      test::write_file(p, original.substr(0, cut));
+      std::size_t good = 0;
+      try {
+        for (const auto& rec : read_all(x.path() / "naturalearth_lowres.shp").records)
+          if (rec.error.empty()) ++good;
+      } catch (const Error&) {
+        good = 0;
+      }
+      EXPECT_LT(good, 177u) << part << " cut at " << cut;
+    }
+    test::write_file(p, original);
+  }
+  EXPECT_EQ(read_all(x.path() / "naturalearth_lowres.shp").records.size(), 177u);
 }
 
 TEST_F(HostileUpload, ShapefileWithoutPrjHasNoCrs) {

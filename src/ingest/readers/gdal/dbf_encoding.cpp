@@ -138,6 +138,19 @@ DbfTextStats scan_dbf_text(const std::filesystem::path& dbf, std::uint64_t max_b
   return st;
 }
 
+bool dbf_is_complete(const std::filesystem::path& dbf) {
+  std::ifstream in(dbf, std::ios::binary);
+  unsigned char head[32];
+  if (!in.read(reinterpret_cast<char*>(head), sizeof head)) return false;
+  std::uint64_t records = le32(head + 4);
+  std::uint64_t header_len = le16(head + 8);
+  std::uint64_t record_len = le16(head + 10);
+  if (header_len < 33 || record_len < 1) return false;
+  std::error_code ec;
+  std::uint64_t size = std::filesystem::file_size(dbf, ec);
+  return !ec && size >= header_len + records * record_len;
+}
+
 std::string choose_dbf_encoding(const DbfTextStats& st) {
   if (!st.non_ascii) return "";
   if (st.valid_utf8) return "UTF-8";

@@ -27,6 +27,10 @@ DbfTextStats scan_dbf_text(const std::filesystem::path& dbf, std::uint64_t max_b
 // GB18030 when the id is 0 or "ANSI" and the bytes look like GB text.
 std::string choose_dbf_encoding(const DbfTextStats& stats);
 
+// True when the .dbf has a sound header and holds every record it announces. GDAL opens a
+// shapefile whose .dbf is unreadable as if it had no attributes, silently.
+bool dbf_is_complete(const std::filesystem::path& dbf);
+
 // True when `s` is valid UTF-8; `allow_cut_end` accepts an incomplete last sequence.
 bool is_valid_utf8(std::string_view s, bool allow_cut_end = false);
 

@@ -311,6 +311,12 @@ class GdalReader final : public Reader {
     read_geometry(f.get(), rec);
     rec.values.reserve(schema_.size());
     for (std::size_t k = 0; k < schema_.size(); ++k) read_value(f.get(), k, rec);
+    // Drivers hand back a record they could only partly read (a shapefile cut short gives
+    // records without geometry): such a record is damaged, not empty.
+    if (errors.failures() > 0 && rec.error.empty()) {
+      log::debug("gdal: record {} damaged: {}", read_, errors.last_failure());
+      rec.error = "The record is damaged and could not be read completely.";
+    }
     return true;
   }
 
@@ -509,6 +515,8 @@ std::unique_ptr<Reader> open_gdal_reader(const fs::path& file, const ImportOptio
       throw InvalidInput("incomplete-shapefile", "The shapefile has no .dbf file.", "file");
     if (!has_sibling(target, ".shx"))
       throw InvalidInput("incomplete-shapefile", "The shapefile has no .shx file.", "file");
+    if (!dbf_is_complete(dbf))
+      throw InvalidInput("incomplete-shapefile", "The shapefile's .dbf file is damaged.", "file");
     if (!options.encoding.empty()) {
       open_options.SetNameValue("ENCODING", options.encoding.c_str());
     } else if (!has_sibling(target, ".cpg")) {
