@@ -250,4 +250,14 @@ std::optional<Job> find_job_row(Db& db, std::string_view id) {
   return out;
 }
 
+std::int64_t fail_interrupted_jobs(Db& db) {
+  Stmt s = db.prepare(
+      "UPDATE jobs SET state = 'failed', error_code = 'interrupted',"
+      " message = 'the server stopped during this job', updated = ?"
+      " WHERE state IN ('queued', 'running')");
+  s.bind_int(1, now_utc().micros);
+  s.step();
+  return db.changes();
+}
+
 }  // namespace shikong::storage::sqlite

@@ -38,6 +38,9 @@ std::vector<std::string> referenced_files(Db& db);
 
 void upsert_job(Db& db, const Job& job);
 std::optional<Job> find_job_row(Db& db, std::string_view id);
+// Jobs queued or running when the process stopped cannot resume (their uploads were in tmp/):
+// marks them failed with error_code "interrupted". Returns how many.
+std::int64_t fail_interrupted_jobs(Db& db);
 
 Instant now_utc();
 

@@ -132,12 +132,20 @@ class Builder {
                        param_real(b.max_y));
   }
 
-  // Valid time [valid_from, valid_to] overlaps the interval; NULL ends are open.
+  // Valid time [valid_from, valid_to] overlaps the interval; NULL ends are open. In a dataset
+  // whose time comes from fields, a feature with neither end has no time at all and matches no
+  // time condition (OGC API Features' datetime semantics).
   std::string time_overlap(const Interval& t) {
     std::string out;
-    if (t.start)
-      out = fmt::format("(f.{0} IS NULL OR f.{0} >= {1})", quote_identifier(kValidTo),
-                        param_int(t.start->micros));
+    if (!ds_.time_start_field.empty() || !ds_.time_end_field.empty())
+      out = fmt::format("(f.{} IS NOT NULL OR f.{} IS NOT NULL)", quote_identifier(kValidFrom),
+                        quote_identifier(kValidTo));
+    if (t.unbounded()) return out;
+    if (t.start) {
+      if (!out.empty()) out += " AND ";
+      out += fmt::format("(f.{0} IS NULL OR f.{0} >= {1})", quote_identifier(kValidTo),
+                         param_int(t.start->micros));
+    }
     if (t.end) {
       if (!out.empty()) out += " AND ";
       out += fmt::format("(f.{0} IS NULL OR f.{0} <= {1})", quote_identifier(kValidFrom),

@@ -245,6 +245,8 @@ std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
     auto db = ctx->catalog_db();
     sqlite::init_catalog(*db);
     sqlite::clean_leftovers(*ctx, *db);
+    if (auto n = sqlite::fail_interrupted_jobs(*db); n > 0)
+      log::warn("storage: {} import job(s) were interrupted by a restart and marked failed", n);
   }
   return std::make_unique<sqlite::SqliteStore>(std::move(ctx));
 }

@@ -713,6 +713,46 @@ TEST_F(SqliteStoreTest, JobsRoundTrip) {
   EXPECT_EQ(got->report_json, j.report_json);
   EXPECT_EQ(got->updated, Instant{6});
   EXPECT_FALSE(store_->find_job("job-2"));
+
+  // A restart fails the jobs that were queued or running; finished ones stay as they were.
+  Job running = j;
+  running.id = "job-running";
+  running.state = JobState::running;
+  store_->save_job(running);
+  Job queued = j;
+  queued.id = "job-queued";
+  queued.state = JobState::queued;
+  store_->save_job(queued);
+  Job done = j;
+  done.id = "job-done";
+  done.state = JobState::succeeded;
+  store_->save_job(done);
+  reopen();
+  for (const char* id : {"job-running", "job-queued"}) {
+    auto k = store_->find_job(id);
+    ASSERT_TRUE(k);
+    EXPECT_EQ(k->state, JobState::failed);
+    EXPECT_EQ(k->error_code, "interrupted");
+    EXPECT_EQ(k->message, "the server stopped during this job");
+  }
+  EXPECT_EQ(store_->find_job("job-done")->state, JobState::succeeded);
+  EXPECT_EQ(store_->find_job("job-1")->error_code, "invalid-csv");
+}
+
+TEST_F(SqliteStoreTest, FeaturesWithoutTimeMatchNoTimeQueryInATimedDataset) {
+  DatasetInfo d = draft("timed");
+  d.time_start_field = "t";
+  DatasetInfo info = import(d, {feature(point(1, 1), {}, Interval::at(day(10))),
+                                feature(point(2, 2)),  // the time field was null
+                                feature(point(3, 3), {}, Interval{day(5), std::nullopt})});
+  FeatureQuery q;
+  q.time = Interval::at(day(10));
+  EXPECT_EQ(ids(info, q), (std::vector<std::int64_t>{1, 3}));
+  q.bbox = Envelope::of(0, 0, 5, 5);
+  EXPECT_EQ(ids(info, q), (std::vector<std::int64_t>{1, 3}));
+  q.time = Interval{};
+  EXPECT_EQ(ids(info, q), (std::vector<std::int64_t>{1, 3}));
+  EXPECT_EQ(ids(info, FeatureQuery{}), (std::vector<std::int64_t>{1, 2, 3}));
 }
 
 TEST_F(SqliteStoreTest, ConcurrentReadersDuringAnImport) {
