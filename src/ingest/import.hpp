@@ -71,6 +71,13 @@ using ProgressCallback = std::function<void(const Progress&)>;
 // Imports one dataset from one or more files of the same format and schema. Throws
 // InvalidInput for input that cannot be read at all (unknown format, broken archive, unknown
 // CRS); returns a report with committed = false when rows were rejected under OnError::reject.
+// Under reject the session is aborted at the first bad row and reading goes on, only to list
+// the other bad rows (up to max_reported). Source CRS: options.crs, else the file's, else CRS84.
+// Valid time: see time_fields.hpp (a date is the instant of its midnight in the platform zone).
+// Geometries: invalid ones are counted in the report and stored as they are (or repaired with
+// repair_geometry); single geometries in a multi-typed dataset are promoted to multi. Files of
+// one import must have the same field names; differing types widen (integer+real -> real,
+// other mixes -> text).
 ImportReport import_files(storage::Store& store, const std::vector<std::filesystem::path>& inputs,
                           const ImportOptions& options, const ProgressCallback& progress = {});
 
