@@ -747,7 +747,7 @@ void register_api_routes(protocol::Router& router, const ApiContext& context) {
          {dataset_id},
          R"({"required":true,"content":{"application/merge-patch+json":{"schema":{"type":"object",)"
          R"("additionalProperties":false,"properties":{"title":{"type":"string"},)"
-         R"("description":{"type":["string","null"]},"access":{"type":"string","enum":)"
+         R"("description":{"type":"string","nullable":true},"access":{"type":"string","enum":)"
          R"(["public","registered","restricted","private"]}}}}}})",
          {{"200", "The changed dataset", std::string(kJson), {}}, not_found}});
   route("DELETE", "/datasets/{datasetId}", "Delete a dataset", "deleteDataset", delete_dataset,

@@ -635,6 +635,8 @@ class Parser {
       fail(fmt::format("unknown operator '{}' at character {}", excerpt(op_tok.text),
                        op_tok.pos + 1));
     Operand right = parse_operand();
+    if (left.kind == Operand::Kind::valid_time || right.kind == Operand::Kind::valid_time)
+      return valid_time_comparison(std::move(left), op, std::move(right));
     require_plain_property(left, "a comparison");
     require_plain_property(right, "a comparison");
     const bool lp = left.kind == Operand::Kind::property;
@@ -647,6 +649,43 @@ class Parser {
       op = flip(op);
     }
     return make_compare(left.field, op, coerce(right, field_of(left)));
+  }
+
+  // "datetime <op> TIMESTAMP(...)" on the valid time, as the interval the comparison allows:
+  // exact for instants, "overlaps" for valid-time intervals.
+  ExprPtr valid_time_comparison(Operand left, CompareOp op, Operand right) {
+    if (right.kind == Operand::Kind::valid_time) {
+      std::swap(left, right);
+      op = flip(op);
+    }
+    if (right.kind != Operand::Kind::literal)
+      fail(fmt::format("'{}' can only be compared with a TIMESTAMP or DATE", left.name));
+    if (!ctx_.has_valid_time) fail("this collection has no valid time to filter on");
+    const Interval v = instant_interval(right);
+    Interval iv;
+    switch (op) {
+      case CompareOp::eq:
+        iv = v;
+        break;
+      case CompareOp::ge:
+        iv.start = v.start;
+        break;
+      case CompareOp::gt:
+        iv.start = Instant{v.end->micros + 1};
+        break;
+      case CompareOp::le:
+        iv.end = v.end;
+        break;
+      case CompareOp::lt:
+        iv.end = Instant{v.start->micros - 1};
+        break;
+      case CompareOp::ne:
+        fail(fmt::format("'{}' cannot be compared with <>; use NOT T_INTERSECTS", left.name));
+    }
+    auto e = std::make_shared<Expr>();
+    e->kind = Expr::Kind::time;
+    e->interval = iv;
+    return e;
   }
 
   ExprPtr parse_like(const Operand& left) {

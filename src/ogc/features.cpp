@@ -44,6 +44,9 @@ const std::set<std::string, std::less<>> kItemsParameters = {
     "f",   "limit",      "offset", "bbox",        "bbox-crs",  "datetime",
     "crs", "properties", "filter", "filter-lang", "filter-crs"};
 
+// Parameters of a single item.
+const std::set<std::string, std::less<>> kItemParameters = {"f", "crs", "properties"};
+
 struct State {
   storage::Store* store = nullptr;
   FeaturesSettings settings;
@@ -335,9 +338,11 @@ ParsedItems parse_items_request(const State& st, const Request& req, const stora
                                 bool collection_query) {
   ParsedItems p;
   const Schema& schema = ds.schema;
-  if (collection_query) {
+  {
     for (const auto& [name, value] : req.query) {
-      if (kItemsParameters.count(name) || schema.find(name)) continue;
+      if (collection_query ? (kItemsParameters.count(name) || schema.find(name))
+                           : kItemParameters.count(name))
+        continue;
       bool pass = false;
       for (const auto& n : st.settings.passthrough_parameters) pass = pass || n == name;
       if (pass) continue;

@@ -259,6 +259,16 @@ TEST_F(FeaturesTest, FeatureEncoding) {
   ASSERT_EQ(one.status, 200);
   EXPECT_EQ(std::string_view(one.json["properties"]["name"].get_string()), "city2");
   EXPECT_EQ(one.header("Content-Crs"), "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>");
+  EXPECT_EQ(
+      call("/ogc/collections/cities/items/" + std::to_string(id), {{"limit", "1"}}).error_parameter,
+      "limit");
+  auto latlon = call("/ogc/collections/cities/items/" + std::to_string(id),
+                     {{"crs", "EPSG:4490"}, {"properties", "pop"}, {"f", "json"}});
+  ASSERT_EQ(latlon.status, 200);
+  EXPECT_EQ(latlon.header("Content-Type"), "application/json");
+  EXPECT_EQ(latlon.header("Content-Crs"), "<http://www.opengis.net/def/crs/EPSG/0/4490>");
+  EXPECT_NEAR(double(latlon.json["geometry"]["coordinates"].at(0)), 21.0, 1e-9);
+  EXPECT_EQ(latlon.json["properties"].get_object().size(), 1u);
   EXPECT_EQ(call("/ogc/collections/cities/items/999999").status, 404);
   EXPECT_EQ(call("/ogc/collections/cities/items/abc").status, 404);
   EXPECT_EQ(call("/ogc/collections/hidden/items/" + std::to_string(id)).status, 404);
