@@ -154,16 +154,19 @@ class CsvReader final : public Reader {
       clear_values(rec);
       return true;
     }
+    read_geometry(rec);
     for (std::size_t i = 0; i < schema_.size(); ++i) {
       const Field& f = schema_.fields[i];
       if (!convert_text(fields_[src_[i]], f.type, rec.values[i])) {
-        rec.error = fmt::format("{} is not a valid {}", quote_for_report(trim(fields_[src_[i]])),
-                                to_string(f.type));
-        rec.error_column = f.name;
         rec.values[i] = std::monostate{};
+        // A bad coordinate is reported by read_geometry, in words about coordinates.
+        if (rec.error.empty() && !coordinate_[i]) {
+          rec.error = fmt::format("{} is not a valid {}", quote_for_report(trim(fields_[src_[i]])),
+                                  to_string(f.type));
+          rec.error_column = f.name;
+        }
       }
     }
-    read_geometry(rec);
     return true;
   }
 
@@ -214,13 +217,14 @@ class CsvReader final : public Reader {
     }
     // Unique field names: a repeated header gets a numeric suffix.
     for (std::size_t i = 0; i < header_.size(); ++i) {
-      if (static_cast<int>(i) == lon_col_ || static_cast<int>(i) == lat_col_ ||
-          static_cast<int>(i) == geom_col_)
-        continue;
+      // The coordinate columns stay attributes too (as GDAL's CSV driver keeps them); a
+      // WKT/GeoJSON column becomes the geometry only.
+      if (static_cast<int>(i) == geom_col_) continue;
       std::string name = header_[i];
       for (int k = 2; schema_.find(name); ++k) name = fmt::format("{}_{}", header_[i], k);
       schema_.fields.push_back(Field{name, FieldType::text});
       src_.push_back(i);
+      coordinate_.push_back(static_cast<int>(i) == lon_col_ || static_cast<int>(i) == lat_col_);
     }
     if (lon_col_ < 0 && geom_col_ < 0)
       warnings_.push_back("No coordinate or geometry column was found; rows have no geometry.");
@@ -250,7 +254,9 @@ class CsvReader final : public Reader {
     }
     if (lon_col_ >= 0) geometry_type_ = geo::GeometryType::point;
     (void)any_point;
-    for (std::size_t i = 0; i < schema_.size(); ++i) schema_.fields[i].type = guesses[i].result();
+    // Coordinate columns are numbers: rows where they are not are rejected, not the type widened.
+    for (std::size_t i = 0; i < schema_.size(); ++i)
+      schema_.fields[i].type = coordinate_[i] ? FieldType::real : guesses[i].result();
   }
 
   void read_geometry(RawRecord& rec) {
@@ -332,6 +338,7 @@ class CsvReader final : public Reader {
   std::size_t ncols_ = 0;
   Schema schema_;
   std::vector<std::size_t> src_;  // schema field -> CSV column
+  std::vector<bool> coordinate_;  // schema field is the longitude or latitude column
   int lon_col_ = -1;
   int lat_col_ = -1;
   int geom_col_ = -1;

@@ -16,7 +16,8 @@ namespace shikong::ingest {
 // - Delimiter: tab for .tsv/.tab, else the one of , ; tab | that splits the first lines evenly.
 // - Geometry: options.geometry_field (WKT or GeoJSON text), else options.lon_field/lat_field, else
 //   by name: a lon/lng/long/longitude/x/经度/东经 plus a lat/latitude/y/纬度/北纬 column, else a
-//   wkt/wkt_geom/geom/geometry/the_geom/shape/几何 column. Those columns are not attributes.
+//   wkt/wkt_geom/geom/geometry/the_geom/shape/几何 column. Coordinate columns stay attributes
+//   (typed real); a WKT/GeoJSON column is the geometry only.
 //   With no such column the rows have no geometry (and a warning says so).
 // - Both coordinates empty: the row is kept without a geometry. One empty: "missing longitude"
 //   (or latitude). Not a number, or |lon| > 180 / |lat| > 90 in a geographic CRS: a record error

@@ -22,8 +22,10 @@ TEST(CsvReader, IrelandWindStationsWithDates) {
   auto r = open_reader(shared("ireland_wind_1961_1978.csv"), opt);
   EXPECT_EQ(r->format_name(), "csv");
   EXPECT_EQ(r->geometry_type(), geo::GeometryType::point);
-  ASSERT_EQ(r->schema().size(), 4u);  // lat and lon became the geometry
+  ASSERT_EQ(r->schema().size(), 6u);  // lat and lon make the geometry and stay attributes
   EXPECT_EQ(r->schema().fields[0].name, "station_code");
+  EXPECT_EQ(type_of(*r, "lat"), FieldType::real);
+  EXPECT_EQ(type_of(*r, "lon"), FieldType::real);
   EXPECT_EQ(type_of(*r, "station_name"), FieldType::text);
   EXPECT_EQ(type_of(*r, "date"), FieldType::date);
   EXPECT_EQ(type_of(*r, "wind_kt"), FieldType::real);
@@ -36,6 +38,7 @@ TEST(CsvReader, IrelandWindStationsWithDates) {
   EXPECT_EQ(get<std::string>(first, *r, "station_name"), "Roche's Point");
   EXPECT_EQ(get<Date>(first, *r, "date"), date_from_civil(1961, 1, 1));
   EXPECT_DOUBLE_EQ(get<double>(first, *r, "wind_kt"), 15.04);
+  EXPECT_DOUBLE_EQ(get<double>(first, *r, "lat"), 51.8);
   ASSERT_TRUE(first.geometry);
   EXPECT_EQ(first.geometry->coords.at(0), (geo::Coord{-8.25, 51.8, 0}));
   const auto& last = recs.back();
@@ -71,8 +74,9 @@ TEST(CsvReader, OpenFlightsNonAsciiNames) {
 
 void expect_chinese_cities(Reader& r) {
   EXPECT_EQ(r.geometry_type(), geo::GeometryType::point);
-  ASSERT_EQ(r.schema().size(), 2u);
+  ASSERT_EQ(r.schema().size(), 4u);
   EXPECT_EQ(r.schema().fields[0].name, "名称");
+  EXPECT_EQ(type_of(r, "经度"), FieldType::real);
   EXPECT_EQ(type_of(r, "人口"), FieldType::integer);
   auto recs = read_all(r);
   ASSERT_EQ(recs.size(), 3u);
@@ -132,8 +136,8 @@ TEST(CsvReader, BomIsSkipped) {
   test::TempDir dir;
   auto p = dir.write("bom.csv", "\xEF\xBB\xBFlon,lat,name\r\n1,2,a\r\n3,4,b\r\n");
   auto r = open_reader(p, ImportOptions{});
-  ASSERT_EQ(r->schema().size(), 1u);
-  EXPECT_EQ(r->schema().fields[0].name, "name");
+  ASSERT_EQ(r->schema().size(), 3u);
+  EXPECT_EQ(r->schema().fields[0].name, "lon");  // the BOM is not part of the name
   auto recs = read_all(*r);
   ASSERT_EQ(recs.size(), 2u);
   EXPECT_EQ(get<std::string>(recs[1], *r, "name"), "b");
@@ -188,6 +192,8 @@ TEST(CsvReader, BadCoordinatesAreReportedWithLineAndColumn) {
   EXPECT_EQ(recs[1].line, 3);
   EXPECT_EQ(recs[1].error_column, "lon");
   EXPECT_EQ(recs[1].error, "longitude \"abc\" is not a number");
+  EXPECT_TRUE(is_null(recs[1].values[*r->schema().find("lon")]));
+  EXPECT_EQ(type_of(*r, "lon"), FieldType::real);
   EXPECT_TRUE(recs[3].error.empty());  // both empty: a row without a location
   EXPECT_FALSE(recs[3].geometry);
   EXPECT_EQ(recs[4].line, 6);

@@ -109,6 +109,9 @@ TEST_F(ImportTest, NdjsonDatetimePropertyBecomesValidTime) {
   EXPECT_EQ(report.dataset->time_start_field, "when");
   EXPECT_EQ(report.dataset->time_extent.start, at("2021-03-05T06:30:00Z"));
   EXPECT_EQ(report.dataset->time_extent.end, at("2021-03-05T06:30:00Z"));
+  storage::FeatureQuery q;
+  q.time = Interval::at(at("2021-03-05T14:30:00+08:00"));
+  EXPECT_EQ(store_->count(*report.dataset, q), 1);  // features without a time match no time
 }
 
 TEST_F(ImportTest, RejectStopsEverythingAndListsBadRows) {
