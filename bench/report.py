@@ -75,18 +75,20 @@ path = os.path.join(out, 'import.tsv')
 if os.path.exists(path) and os.path.getsize(path):
     rows = {}
     for line in open(path):
-        tool, form, n, _run, wall, rss, count = line.rstrip('\n').split('\t')
+        tool, form, n, _run, wall, rss, count, cpu = line.rstrip('\n').split('\t')
+
         def num(s):
             return None if s in ('NA', '') else float(s)
-        rows.setdefault((tool, form, int(n)), []).append((num(wall), num(rss), count))
+        rows.setdefault((tool, form, int(n)), []).append((num(wall), num(rss), count, num(cpu)))
     w('## Import (`shikong import` vs `ogr2ogr -f GPKG`)')
     w('')
-    w('Wall time of the whole command, rows/s = rows / wall time; peak RSS from `/usr/bin/time -f %M`; '
+    w('rows/s = rows / wall time of the whole command (process start to exit, including the final '
+      'index build and commit); CPU = user + system seconds; peak RSS from `/usr/bin/time -f %M`; '
       '"stored" is the feature count GDAL reads back from the GeoPackage each side wrote.')
     w('')
-    w('| input | rows | shikong rows/s | ogr2ogr rows/s | ratio (target >= 3x) | shikong peak RSS | '
-      'ogr2ogr peak RSS | stored shikong / ogr2ogr |')
-    w('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    w('| input | rows | shikong rows/s | ogr2ogr rows/s | ratio (target >= 3x) | shikong CPU s | '
+      'ogr2ogr CPU s | CPU ratio | shikong peak RSS | ogr2ogr peak RSS | stored shikong / ogr2ogr |')
+    w('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
     rss_by = {}
     for form in ('csv', 'geojson'):
         for n in sorted({k[2] for k in rows}):
@@ -96,6 +98,7 @@ if os.path.exists(path) and os.path.getsize(path):
             s_rate = n / s_wall if s_wall else None
             o_rate = n / o_wall if o_wall else None
             s_rss, o_rss = median([r[1] for r in s]), median([r[1] for r in o])
+            s_cpu, o_cpu = median([r[3] for r in s]), median([r[3] for r in o])
             rss_by[('shikong', form, n)] = s_rss
             rss_by[('ogr2ogr', form, n)] = o_rss
             verdict = ''
@@ -103,7 +106,7 @@ if os.path.exists(path) and os.path.getsize(path):
                 verdict = ' (met)' if s_rate >= 3 * o_rate else ' (missed)'
             stored = f'{s[-1][2] if s else "n/a"} / {o[-1][2] if o else "n/a"}'
             w(f'| {form} | {n:,} | {fmt(s_rate)} | {fmt(o_rate)} | {ratio(s_rate, o_rate)}{verdict} | '
-              f'{mib(s_rss)} | {mib(o_rss)} | {stored} |')
+              f'{fmt(s_cpu, 2)} | {fmt(o_cpu, 2)} | {ratio(o_cpu, s_cpu)} | {mib(s_rss)} | {mib(o_rss)} | {stored} |')
     w('')
     if small != points:
         notes = []
