@@ -134,6 +134,42 @@ void shikong_datetime(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_int64(ctx, t->micros);
 }
 
+// Normalised position of `v` in [lo, hi] (0.5 for a degenerate range).
+double unit(double v, double lo, double hi) {
+  return hi > lo ? (v - lo) / (hi - lo) : 0.5;
+}
+
+// shikong_hilbert(geom, minx, miny, maxx, maxy): Hilbert key of the envelope centre within the
+// dataset extent, the leaf order of the bulk-loaded 2-D R-tree.
+void shikong_hilbert(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  Envelope e = blob_envelope(arg_blob(argv[0]));
+  if (e.empty()) return sqlite3_result_int64(ctx, 0);
+  double x0 = sqlite3_value_double(argv[1]), y0 = sqlite3_value_double(argv[2]);
+  double x1 = sqlite3_value_double(argv[3]), y1 = sqlite3_value_double(argv[4]);
+  auto key =
+      hilbert_key(unit((e.min_x + e.max_x) / 2, x0, x1), unit((e.min_y + e.max_y) / 2, y0, y1));
+  sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(key));
+}
+
+// shikong_morton(geom, valid_from, valid_to, minx, miny, maxx, maxy, tlo, thi): Morton key of
+// the x/y/time box centre, the leaf order of the bulk-loaded x/y/time R-tree.
+void shikong_morton(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  Envelope e = blob_envelope(arg_blob(argv[0]));
+  if (e.empty()) return sqlite3_result_int64(ctx, 0);
+  double lo = sqlite3_value_double(argv[7]), hi = sqlite3_value_double(argv[8]);
+  double t0 = sqlite3_value_type(argv[1]) == SQLITE_NULL
+                  ? lo
+                  : static_cast<double>(sqlite3_value_int64(argv[1])) / kMicrosPerDay;
+  double t1 = sqlite3_value_type(argv[2]) == SQLITE_NULL
+                  ? hi
+                  : static_cast<double>(sqlite3_value_int64(argv[2])) / kMicrosPerDay;
+  double x0 = sqlite3_value_double(argv[3]), y0 = sqlite3_value_double(argv[4]);
+  double x1 = sqlite3_value_double(argv[5]), y1 = sqlite3_value_double(argv[6]);
+  auto key = morton_key(unit((e.min_x + e.max_x) / 2, x0, x1),
+                        unit((e.min_y + e.max_y) / 2, y0, y1), unit((t0 + t1) / 2, lo, hi));
+  sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(key));
+}
+
 void add_function(Db& db, const char* name, int nargs,
                   void (*fn)(sqlite3_context*, int, sqlite3_value**)) {
   int rc = sqlite3_create_function_v2(db.get(), name, nargs,
@@ -218,6 +254,8 @@ void register_functions(Db& db) {
   add_function(db, "shikong_bbox", 5, shikong_bbox);
   add_function(db, "shikong_intersects", 2, shikong_intersects);
   add_function(db, "shikong_datetime", 1, shikong_datetime);
+  add_function(db, "shikong_hilbert", 5, shikong_hilbert);
+  add_function(db, "shikong_morton", 9, shikong_morton);
 }
 
 void create_layout(Db& db, const LayoutSpec& spec) {
@@ -323,7 +361,80 @@ double TimeAxis::end_days(const std::optional<Instant>& t) const {
   return std::clamp(static_cast<double>(t->micros) / kMicrosPerDay, lo, hi);
 }
 
-void finish_layout(Db& db, const LayoutSummary& summary, std::vector<RtreeEntry>& entries) {
+namespace {
+
+// Streams (fid, box[, time]) rows sorted by SQLite (bounded memory) into the R-tree loader.
+void stream_rtree(Db& db, std::string_view table, int dims, const std::string& sql,
+                  const LayoutSummary& summary, const TimeAxis& axis) {
+  Stmt s = db.prepare(sql);
+  const Envelope& x = summary.extent;
+  s.bind_double(1, x.min_x);
+  s.bind_double(2, x.min_y);
+  s.bind_double(3, x.max_x);
+  s.bind_double(4, x.max_y);
+  if (dims == 3) {
+    s.bind_double(5, axis.lo);
+    s.bind_double(6, axis.hi);
+  }
+  bulk_load_rtree(db, table, dims, [&](RtreeEntry& e) {
+    if (!s.step()) return false;
+    e.id = s.col_int(0);
+    e.box[0] = round_down(s.col_double(1));
+    e.box[1] = round_up(s.col_double(2));
+    e.box[2] = round_down(s.col_double(3));
+    e.box[3] = round_up(s.col_double(4));
+    if (dims == 3) {
+      e.box[4] = s.is_null(5) ? static_cast<float>(axis.lo)
+                              : round_down(static_cast<double>(s.col_int(5)) / kMicrosPerDay);
+      e.box[5] = s.is_null(6) ? static_cast<float>(axis.hi)
+                              : round_up(static_cast<double>(s.col_int(6)) / kMicrosPerDay);
+    }
+    return true;
+  });
+}
+
+void load_rtrees(Db& db, const LayoutSummary& summary, std::vector<RtreeEntry>* entries) {
+  // Time is scaled to days so that it spans a range like the coordinates do; open ends sit
+  // just outside the finite extent (TimeAxis), which keeps the boxes small.
+  if (summary.time_extent.start)
+    db.exec(
+        fmt::format("CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy, mint, maxt)",
+                    quote_identifier(kRtreeXyt)));
+  if (summary.extent.empty()) return;
+  if (entries != nullptr) {
+    bulk_load_rtree(db, kRtree, 2, *entries);
+    if (summary.time_extent.start) {
+      TimeAxis axis = TimeAxis::of(summary.time_extent);
+      for (auto& e : *entries) {
+        if (std::isinf(e.box[4])) e.box[4] = static_cast<float>(axis.lo);
+        if (std::isinf(e.box[5])) e.box[5] = static_cast<float>(axis.hi);
+      }
+      bulk_load_rtree(db, kRtreeXyt, 3, *entries);
+    }
+    entries->clear();
+    entries->shrink_to_fit();
+    return;
+  }
+  const std::string f = quote_identifier(kFeatureTable);
+  const std::string g = quote_identifier(kGeomColumn);
+  const std::string select = fmt::format(
+      "SELECT {i}, ST_MinX({g}), ST_MaxX({g}), ST_MinY({g}), ST_MaxY({g}), {from}, {to} FROM {f}"
+      " WHERE {g} IS NOT NULL AND ST_MinX({g}) IS NOT NULL ORDER BY ",
+      fmt::arg("i", quote_identifier(kFidColumn)), fmt::arg("g", g), fmt::arg("f", f),
+      fmt::arg("from", quote_identifier(kValidFrom)), fmt::arg("to", quote_identifier(kValidTo)));
+  TimeAxis axis = TimeAxis::of(summary.time_extent);
+  stream_rtree(db, kRtree, 2, select + fmt::format("shikong_hilbert({}, ?1, ?2, ?3, ?4)", g),
+               summary, axis);
+  if (!summary.time_extent.start) return;
+  stream_rtree(db, kRtreeXyt, 3,
+               select + fmt::format("shikong_morton({}, {}, {}, ?1, ?2, ?3, ?4, ?5, ?6)", g,
+                                    quote_identifier(kValidFrom), quote_identifier(kValidTo)),
+               summary, axis);
+}
+
+}  // namespace
+
+void finish_layout(Db& db, const LayoutSummary& summary, std::vector<RtreeEntry>* entries) {
   Stmt contents = db.prepare(
       "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,"
       " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?");
@@ -340,10 +451,7 @@ void finish_layout(Db& db, const LayoutSummary& summary, std::vector<RtreeEntry>
   z.bind_text(2, kFeatureTable);
   z.step();
 
-  {
-    std::vector<RtreeEntry> flat = entries;
-    bulk_load_rtree(db, kRtree, 2, flat);
-  }
+  load_rtrees(db, summary, entries);
 
   // GeoPackage 1.3 Annex F.3 triggers keep the R-tree right when desktop tools edit the file.
   const std::string t = quote_identifier(kFeatureTable);
@@ -374,22 +482,10 @@ void finish_layout(Db& db, const LayoutSummary& summary, std::vector<RtreeEntry>
       fmt::arg("p", p), fmt::arg("t", t), fmt::arg("c", c), fmt::arg("i", i), fmt::arg("r", r),
       fmt::arg("v", values)));
 
-  if (!summary.time_extent.start) {
-    entries.clear();
-    return;
-  }
-  // Time is scaled to days so that it spans a range like the coordinates do; open ends sit
-  // just outside the finite extent (TimeAxis), which keeps the boxes small.
+  if (!summary.time_extent.start) return;
   TimeAxis axis = TimeAxis::of(summary.time_extent);
   db.exec(fmt::format("CREATE INDEX \"features_valid_time\" ON {} ({}, {})", t,
                       quote_identifier(kValidFrom), quote_identifier(kValidTo)));
-  db.exec(fmt::format("CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy, mint, maxt)",
-                      quote_identifier(kRtreeXyt)));
-  for (auto& e : entries) {
-    if (std::isinf(e.box[4])) e.box[4] = static_cast<float>(axis.lo);
-    if (std::isinf(e.box[5])) e.box[5] = static_cast<float>(axis.hi);
-  }
-  bulk_load_rtree(db, kRtreeXyt, 3, entries);
   Stmt ext = db.prepare(
       "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)"
       " VALUES ('features', 'geom', 'shikong_xyt_index', ?, 'write-only')");

@@ -65,11 +65,12 @@ struct LayoutSummary {
   int z = 0;             // gpkg_geometry_columns.z: 0 none, 1 all, 2 some
 };
 
-// Finishes a bulk-loaded file: extent in gpkg_contents, z flag, the 2-D R-tree (bulk loaded
-// from `entries`: feature boxes rounded outward, valid time as float days in box[4..5] with
-// -inf/+inf for open ends) and its triggers, and, when any feature has a valid time, the
-// valid-time index and the x/y/time R-tree. Consumes `entries`.
-void finish_layout(Db& db, const LayoutSummary& summary, std::vector<RtreeEntry>& entries);
+// Finishes a bulk-loaded file: extent in gpkg_contents, z flag, the 2-D R-tree and its triggers,
+// and, when any feature has a valid time, the valid-time index and the x/y/time R-tree. The
+// R-trees are bulk loaded from `entries` when given (every feature with a non-empty geometry:
+// boxes rounded outward, valid time as float days in box[4..5], -inf/+inf for open ends;
+// consumed) or else streamed from the feature table in Hilbert / Morton order.
+void finish_layout(Db& db, const LayoutSummary& summary, std::vector<RtreeEntry>* entries);
 
 // The time coordinate used in the x/y/time R-tree for open interval ends, clamped just outside
 // the dataset's finite time extent (see finish_layout): queries clamp the same way.

@@ -124,23 +124,9 @@ class SqliteImportSession final : public ImportSession {
     if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
       throw InvalidInput("duplicate-feature-id", "Two features have the same id.", "id");
     if (rc != SQLITE_DONE) throw_sqlite(db_->get(), rc, "storage-import", "inserting a feature");
-    std::int64_t fid = db_->last_insert_rowid();
 
     if (!env.empty()) {
-      // Collected for the bulk-loaded R-trees at commit (32 bytes a feature, not the data).
-      RtreeEntry& e = entries_.emplace_back();
-      e.id = fid;
-      e.box[0] = round_down(env.min_x);
-      e.box[1] = round_up(env.max_x);
-      e.box[2] = round_down(env.min_y);
-      e.box[3] = round_up(env.max_y);
-      constexpr float inf = std::numeric_limits<float>::infinity();
-      e.box[4] = f.valid_time.start
-                     ? round_down(static_cast<double>(f.valid_time.start->micros) / kMicrosPerDay)
-                     : -inf;
-      e.box[5] = f.valid_time.end
-                     ? round_up(static_cast<double>(f.valid_time.end->micros) / kMicrosPerDay)
-                     : inf;
+      if (in_memory_) remember_box(db_->last_insert_rowid(), env, f.valid_time);
       extent_.extend(env);
     }
     if (!f.wkb.empty()) {
@@ -199,7 +185,7 @@ class SqliteImportSession final : public ImportSession {
         "PRAGMA synchronous = OFF;"
         "PRAGMA locking_mode = EXCLUSIVE;"
         "PRAGMA cache_size = -65536;"
-        "PRAGMA temp_store = MEMORY;");
+        "PRAGMA temp_store = FILE;");
     register_functions(*db_);
     LayoutSpec spec;
     spec.identifier = draft_.id;
@@ -217,6 +203,27 @@ class SqliteImportSession final : public ImportSession {
     for (std::size_t i = 0; i < field_count_; ++i) sql += ", ?";
     sql += ")";
     insert_ = db_->prepare(sql);
+  }
+
+  // R-tree entries are kept in memory (32 bytes a feature) up to a bound, which lets commit pack
+  // them with STR without another pass; larger imports stream them from the file at commit so
+  // that memory stays flat.
+  void remember_box(std::int64_t fid, const Envelope& env, const Interval& t) {
+    if (entries_.size() >= ctx_->options.rtree_memory_entries) {
+      in_memory_ = false;
+      entries_.clear();
+      entries_.shrink_to_fit();
+      return;
+    }
+    RtreeEntry& e = entries_.emplace_back();
+    e.id = fid;
+    e.box[0] = round_down(env.min_x);
+    e.box[1] = round_up(env.max_x);
+    e.box[2] = round_down(env.min_y);
+    e.box[3] = round_up(env.max_y);
+    constexpr float inf = std::numeric_limits<float>::infinity();
+    e.box[4] = t.start ? round_down(static_cast<double>(t.start->micros) / kMicrosPerDay) : -inf;
+    e.box[5] = t.end ? round_up(static_cast<double>(t.end->micros) / kMicrosPerDay) : inf;
   }
 
   static void bind_value(Stmt& s, int i, const Value& v) {
@@ -254,7 +261,7 @@ class SqliteImportSession final : public ImportSession {
     summary.z = any_z_ ? (any_2d_ ? 2 : 1) : 0;
     auto t0 = std::chrono::steady_clock::now();
     db_->exec("BEGIN");
-    finish_layout(*db_, summary, entries_);
+    finish_layout(*db_, summary, in_memory_ ? &entries_ : nullptr);
     db_->exec("COMMIT");
     close_build_file();
     auto t1 = std::chrono::steady_clock::now();
@@ -335,8 +342,9 @@ class SqliteImportSession final : public ImportSession {
   std::filesystem::path tmp_path_;
   std::unique_ptr<Db> db_;
   Stmt insert_;
-  std::vector<RtreeEntry> entries_;
   std::string blob_;
+  std::vector<RtreeEntry> entries_;
+  bool in_memory_ = true;
   State state_ = State::open;
   std::int64_t written_ = 0;
   std::int64_t rows_in_transaction_ = 0;

@@ -71,10 +71,11 @@ class SqliteStoreTest : public ::testing::Test {
     store_.reset();
     fs::remove_all(dir_);
   }
-  void reopen() {
+  void reopen(std::size_t rtree_memory_entries = std::size_t{1} << 20) {
     store_.reset();
     SqliteOptions o;
     o.data_dir = dir_;
+    o.rtree_memory_entries = rtree_memory_entries;
     store_ = open_sqlite_store(o);
   }
 
@@ -421,7 +422,17 @@ TEST_F(FilterTest, UnknownFieldAndDeepFiltersAreRejected) {
 
 // Random boxes and valid times checked against brute force, so that the R-trees' float32
 // rounding, the open interval ends and the x/y/time index are all exercised.
-TEST_F(SqliteStoreTest, BboxAndTimeQueriesMatchBruteForce) {
+class BothRtreeLoads : public SqliteStoreTest, public ::testing::WithParamInterface<std::size_t> {
+ protected:
+  void SetUp() override {
+    SqliteStoreTest::SetUp();
+    reopen(GetParam());
+  }
+};
+// In memory (STR) and streamed from the file (Hilbert / Morton order, past the memory bound).
+INSTANTIATE_TEST_SUITE_P(Loads, BothRtreeLoads, ::testing::Values(std::size_t{1} << 20, 100));
+
+TEST_P(BothRtreeLoads, BboxAndTimeQueriesMatchBruteForce) {
   std::mt19937_64 rng(20240229);
   std::uniform_real_distribution<double> coord(73.0, 135.0);
   std::uniform_real_distribution<double> size(0.0, 2.0);
@@ -478,7 +489,7 @@ TEST_F(SqliteStoreTest, BboxAndTimeQueriesMatchBruteForce) {
 }
 
 // The bulk-loaded R-trees must be trees SQLite itself accepts (several levels deep here).
-TEST_F(SqliteStoreTest, BulkLoadedRtreesPassSqliteChecks) {
+TEST_P(BothRtreeLoads, BulkLoadedRtreesPassSqliteChecks) {
   std::vector<Feature> fs;
   for (int i = 0; i < 6000; ++i) {
     double x = (i * 7919) % 6000 / 100.0, y = (i * 104729) % 6000 / 100.0;
@@ -498,7 +509,8 @@ TEST_F(SqliteStoreTest, BulkLoadedRtreesPassSqliteChecks) {
   EXPECT_EQ(text("SELECT rtreecheck('shikong_rtree_xyt')"), "ok");
   EXPECT_EQ(db.query_int("SELECT count(*) FROM rtree_features_geom"), 6000);
   EXPECT_EQ(db.query_int("SELECT count(*) FROM shikong_rtree_xyt"), 6000);
-  // Depth of the root node (first two bytes, big-endian): 6000 boxes in nodes of 51 need 3 levels.
+  // Depth of the root node (first two bytes, big-endian): 6000 boxes in nodes of 51 need 3
+  // levels.
   EXPECT_EQ(db.query_int("SELECT hex(substr(data, 1, 2)) = '0002' FROM rtree_features_geom_node "
                          "WHERE nodeno = 1"),
             1);
