@@ -22,7 +22,7 @@ def expect_rejected(server, response, before):
     if response.status == 202:
         job = server.wait_job(response.json()["id"])
         assert job["state"] == "failed", job
-        assert job.get("error") or job.get("report"), job
+        assert job.get("error_code") and job.get("message"), job
     else:
         assert 400 <= response.status < 500, response.body
         problem = response.json()

@@ -49,6 +49,8 @@ def gps_times():
     layer = ds.GetLayerByName("track_points")
     out = []
     for f in layer:
+        if not f.IsFieldSetAndNotNull("time"):
+            continue  # only some track points carry a time
         y, m, d, hh, mm, ss, tz = f.GetFieldAsDateTime("time")
         out.append(dt.datetime(y, m, d, hh, mm, int(ss), tzinfo=dt.timezone.utc))
     return out
@@ -56,8 +58,8 @@ def gps_times():
 
 def test_gps_track_instant_and_intervals(server):
     times = gps_times()
-    assert len(times) == 27
-    first, fifth, tenth = times[0], times[4], times[9]
+    assert len(times) == 8
+    first, fifth, tenth = times[0], times[2], times[6]
     iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert count(server, "gps-track", datetime=iso(fifth)) == sum(1 for t in times if t == fifth)
     assert count(server, "gps-track", datetime=f"{iso(fifth)}/{iso(tenth)}") == \

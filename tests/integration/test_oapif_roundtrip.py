@@ -25,17 +25,36 @@ def open_source(name):
     return ds, layer
 
 
+def srs(epsg):
+    s = osr.SpatialReference()
+    s.ImportFromEPSG(epsg)
+    s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return s
+
+
+class PlatformTransform:
+    """GDAL's transformation of a source CRS to EPSG:4490. PROJ knows no operation between
+    older datums (NAD27, OSGB36) and CGCS2000 and would apply none; shikong, like this
+    reference, goes through WGS 84, whose offset from CGCS2000 is below a centimetre."""
+
+    def __init__(self, layer):
+        src = layer.GetSpatialRef()
+        src = src.Clone() if src is not None else srs(4326)
+        src.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+        self.steps = [osr.CoordinateTransformation(src, srs(4326)),
+                      osr.CoordinateTransformation(srs(4326), srs(4490))]
+
+    def apply(self, geom):
+        for ct in self.steps:
+            geom.Transform(ct)
+
+
+# KML styling columns that the importer leaves out on purpose.
+KML_STYLE_FIELDS = {"altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon"}
+
+
 def platform_transform(layer):
-    src = layer.GetSpatialRef()
-    if src is None:
-        src = osr.SpatialReference()
-        src.ImportFromEPSG(4326)
-    src = src.Clone()
-    src.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    dst = osr.SpatialReference()
-    dst.ImportFromEPSG(4490)
-    dst.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    return osr.CoordinateTransformation(src, dst)
+    return PlatformTransform(layer)
 
 
 def coords(geom):
@@ -92,6 +111,8 @@ def test_fixture_reads_back_through_oapif(server, name, dataset_id):
     for i in range(src_defn.GetFieldCount()):
         fd = src_defn.GetFieldDefn(i)
         j = out_defn.GetFieldIndex(fd.GetName())
+        if j < 0 and name.endswith(".kml") and fd.GetName() in KML_STYLE_FIELDS:
+            continue
         assert j >= 0, f"field {fd.GetName()} missing"
         fields.append((fd.GetName(), i, j, fd.GetType()))
 
@@ -113,7 +134,7 @@ def test_fixture_reads_back_through_oapif(server, name, dataset_id):
             assert og is None or og.IsEmpty()
             continue
         sg = sg.Clone()
-        sg.Transform(ct)
+        ct.apply(sg)
         expected, got = coords(sg), coords(og)
         assert len(expected) == len(got), f"feature {n}: {len(expected)} != {len(got)} vertices"
         worst = max(max(abs(a[0] - b[0]), abs(a[1] - b[1])) for a, b in zip(expected, got))
