@@ -206,6 +206,26 @@ TEST_F(ImportTest, BadInputsThrow) {
   EXPECT_THROW(run(data("chinese_columns.csv"), opt), InvalidInput);
 }
 
+TEST_F(ImportTest, HeaderOnlyAndEmptyCollections) {
+  auto csv = dir_.write("empty.csv", "name,lon,lat\r\n");
+  auto report = run(csv);
+  EXPECT_TRUE(report.committed);
+  EXPECT_EQ(report.rows_read, 0);
+  EXPECT_EQ(report.dataset->feature_count, 0);
+  EXPECT_EQ(report.dataset->geometry_type, geo::GeometryType::point);
+  auto gj = dir_.write("none.geojson", R"({"type":"FeatureCollection","features":[]})");
+  report = run(gj);
+  EXPECT_TRUE(report.committed);
+  EXPECT_EQ(report.dataset->feature_count, 0);
+  auto nothing = dir_.write("nothing.csv", "");
+  try {
+    run(nothing);
+    FAIL();
+  } catch (const InvalidInput& e) {
+    EXPECT_EQ(e.code(), "empty-file");
+  }
+}
+
 TEST_F(ImportTest, SeveralFilesOneDataset) {
   auto a = dir_.write("a.csv", "n,lon,lat\n1,1,1\n2,2,2\n");
   auto b = dir_.write("b.csv", "n,lon,lat\n3.5,3,3\n");
