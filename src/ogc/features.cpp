@@ -53,6 +53,7 @@ struct State {
   CanRead can_read;
   std::vector<datum::Crs> crs;
   std::shared_ptr<ApiDocs> docs;
+  std::vector<ParamDoc> item_params;  // of the items operation, for per-collection paths
   const protocol::Router* router = nullptr;
 };
 using StatePtr = std::shared_ptr<const State>;
@@ -158,11 +159,63 @@ Response conformance(const State&, Request& req) {
   return json_response(w.take());
 }
 
+std::string field_schema(FieldType t) {
+  switch (t) {
+    case FieldType::integer:
+      return R"({"type":"integer"})";
+    case FieldType::real:
+      return R"({"type":"number"})";
+    case FieldType::boolean:
+      return R"({"type":"boolean"})";
+    case FieldType::text:
+      break;
+    case FieldType::date:
+      return R"({"type":"string","format":"date"})";
+    case FieldType::datetime:
+      return R"({"type":"string","format":"date-time"})";
+  }
+  return R"({"type":"string"})";
+}
+
 Response openapi(const State& st, Request& req) {
   OpenApiInfo info;
   info.title = st.settings.title;
   info.description = st.settings.description;
   info.prefix = st.settings.prefix;
+  // Each collection's items path again, with its queryables as parameters: clients such as
+  // GDAL's OAPIF driver read them there to send property=value filters to the server.
+  info.extra_paths = [&](JsonWriter& w) {
+    for (const auto& ds : st.store->list_datasets()) {
+      if (ds.kind != storage::DatasetKind::vector || !st.can_read(req, ds)) continue;
+      w.key("/collections/" + ds.id + "/items").begin_object().key("get").begin_object();
+      w.member("summary", "Features of " + (ds.title.empty() ? ds.id : ds.title));
+      w.member("operationId", "getFeatures_" + ds.id);
+      w.key("tags").begin_array().value("OGC API - Features").end_array();
+      w.key("parameters").begin_array();
+      for (const auto& p : st.item_params)
+        if (p.in != "path") write_parameter(w, p);
+      for (const auto& f : ds.schema.fields) {
+        if (kItemsParameters.count(f.name)) continue;
+        ParamDoc p;
+        p.name = f.name;
+        p.description = "Features whose " + f.name + " equals this value";
+        p.schema = field_schema(f.type);
+        write_parameter(w, p);
+      }
+      w.end_array();
+      w.key("responses").begin_object();
+      w.key("200").begin_object().member("description", "A page of features");
+      w.key("content").begin_object().key(kGeoJson).begin_object();
+      w.key("schema").raw(R"({"type":"object"})");
+      w.end_object().end_object().end_object();
+      w.key("default").begin_object().member("description", "An error");
+      w.key("content").begin_object().key("application/problem+json").begin_object();
+      w.key("schema").raw(R"({"$ref":"#/components/schemas/Problem"})");
+      w.end_object().end_object().end_object();
+      w.end_object();  // responses
+      w.end_object().end_object();
+    }
+  };
   return json_response(build_openapi_document(*st.router, *st.docs, info, req.base_url),
                        kOpenApiMediaType);
 }
@@ -728,6 +781,7 @@ void register_features_routes(protocol::Router& router, const FeaturesContext& c
       query_param("filter-crs", "The CRS of geometries in filter (default CRS84)", crs_schema),
       f_param(R"("geojson","json")"),
   };
+  st->item_params = item_params;
   route("/collections/{collectionId}/items", "Features", "getFeatures", items,
         {
             "Features of a collection, paged; every queryable may also be given as "

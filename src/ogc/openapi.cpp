@@ -40,6 +40,8 @@ std::string openapi_path(std::string_view pattern, std::string_view prefix) {
   return out;
 }
 
+}  // namespace
+
 void write_parameter(protocol::JsonWriter& w, const ParamDoc& p) {
   w.begin_object();
   w.member("name", p.name);
@@ -53,8 +55,6 @@ void write_parameter(protocol::JsonWriter& w, const ParamDoc& p) {
   w.key("schema").raw(p.schema.empty() ? R"({"type":"string"})" : p.schema);
   w.end_object();
 }
-
-}  // namespace
 
 void ApiDocs::add(std::string method, std::string pattern, OperationDoc doc) {
   entries_.push_back({std::move(method), std::move(pattern), std::move(doc)});
@@ -168,6 +168,7 @@ std::string build_openapi_document(const protocol::Router& router, const ApiDocs
     }
     w.end_object();  // path item
   }
+  if (info.extra_paths) info.extra_paths(w);
   w.end_object();  // paths
   w.key("components").begin_object().key("schemas").begin_object();
   w.key("Problem").raw(

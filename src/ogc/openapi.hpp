@@ -2,11 +2,13 @@
 // descriptions registered next to each route, so the document and the routes cannot drift.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "protocol/json_writer.hpp"
 #include "protocol/router.hpp"
 
 namespace shikong::ogc {
@@ -61,7 +63,13 @@ struct OpenApiInfo {
   // Only routes under this prefix are described; the server URL carries it and the paths in
   // the document are relative to it ("/ogc" + "/collections").
   std::string prefix;
+  // Writes further members of "paths" ("/collections/x/items": {...}) after the routes', for
+  // documents that describe per-collection operations.
+  std::function<void(protocol::JsonWriter&)> extra_paths;
 };
+
+// Writes one OpenAPI parameter object.
+void write_parameter(protocol::JsonWriter& w, const ParamDoc& p);
 
 // The OpenAPI 3.0.3 document (JSON) for the routes of `router` under `info.prefix`. Routes
 // without an entry in `docs` get their summary, path parameters and a default response.

@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <random>
 
@@ -405,6 +406,16 @@ TEST_F(FeaturesTest, OpenApiDocumentDeclaresLimit) {
     EXPECT_EQ(int64_t(p["schema"]["default"]), 10);
   }
   EXPECT_TRUE(found);
+  // The collection's own items path lists its queryables (and hidden collections are absent).
+  std::map<std::string, std::string> params;
+  for (auto p : r.json["paths"]["/collections/cities/items"]["get"]["parameters"].get_array())
+    params[std::string(std::string_view(p["name"].get_string()))] =
+        std::string(std::string_view(p["schema"]["type"].get_string()));
+  EXPECT_EQ(params["pop"], "integer");
+  EXPECT_EQ(params["name"], "string");
+  EXPECT_EQ(params["limit"], "integer");
+  EXPECT_EQ(params.count("collectionId"), 0u);
+  EXPECT_NE(r.json["paths"]["/collections/hidden/items"].error(), simdjson::SUCCESS);
   for (const char* path : {"/", "/conformance", "/collections", "/collections/{collectionId}",
                            "/collections/{collectionId}/items/{featureId}",
                            "/collections/{collectionId}/queryables", "/api"})
