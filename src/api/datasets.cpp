@@ -174,8 +174,14 @@ void write_job(JsonWriter& w, const State& st, const Request& req, const storage
   w.member("dataset_id", job.dataset_id);
   w.member("rows_done", job.rows_done);
   w.member("rows_rejected", job.rows_rejected);
-  if (!job.error_code.empty()) w.member("error_code", job.error_code);
-  if (!job.message.empty()) w.member("message", job.message);
+  if (job.state == storage::JobState::failed || !job.error_code.empty()) {
+    w.key("error").begin_object();
+    w.member("code", job.error_code.empty() ? std::string("import-failed") : job.error_code);
+    w.member("detail", job.message);
+    w.end_object();
+  } else if (!job.message.empty()) {
+    w.member("message", job.message);
+  }
   // The report is JSON we wrote ourselves (ingest::ImportReport::to_json).
   if (!job.report_json.empty()) w.key("report").raw(job.report_json);
   w.member("created", rfc3339(job.created));
@@ -410,11 +416,18 @@ Response upload(const State& st, Request& req) {
     const MediaFormat* mf = nullptr;
     for (const auto& m : kMediaFormats)
       if (m.media_type == media) mf = &m;
+    // A generic type is fine when the file name's extension tells the format.
+    static constexpr MediaFormat kByName{"application/octet-stream", "", ""};
+    const std::string name_ext = safe_extension(req.param("filename").value_or(""));
+    if (!mf && (media.empty() || media == "application/octet-stream") && !name_ext.empty())
+      mf = &kByName;
     if (!mf)
       throw Unsupported("unsupported-media-type",
                         "upload multipart/form-data or one of text/csv, application/geo+json, "
                         "application/zip, application/geopackage+sqlite3, "
-                        "application/vnd.google-earth.kml+xml, application/gpx+xml",
+                        "application/vnd.google-earth.kml+xml, application/gpx+xml (or "
+                        "application/octet-stream with a filename parameter that has an "
+                        "extension)",
                         "Content-Type");
     const bool in_file = !req.body_file.empty();
     if ((in_file ? req.body_size : req.body.size()) == 0)

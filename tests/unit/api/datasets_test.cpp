@@ -57,11 +57,17 @@ class ImmediateJobs : public ImportJobs {
     storage::Job j;
     j.id = "import-" + std::to_string(++n);
     j.dataset_id = o.dataset_id;
-    const auto report = ingest::import_files(store, files, o);
-    j.state = report.committed ? storage::JobState::succeeded : storage::JobState::failed;
-    j.rows_done = report.rows_written;
-    j.rows_rejected = report.rows_rejected;
-    j.report_json = report.to_json();
+    try {
+      const auto report = ingest::import_files(store, files, o);
+      j.state = report.committed ? storage::JobState::succeeded : storage::JobState::failed;
+      j.rows_done = report.rows_written;
+      j.rows_rejected = report.rows_rejected;
+      j.report_json = report.to_json();
+    } catch (const Error& e) {
+      j.state = storage::JobState::failed;
+      j.error_code = e.code();
+      j.message = e.detail();
+    }
     store.save_job(j);
     for (const auto& f : files) fs::remove(f);
     return j;
@@ -180,6 +186,14 @@ TEST_F(ApiTest, RawUploadIsQueuedWithValidatedOptions) {
   EXPECT_EQ(jobs.options.on_error, ingest::OnError::skip);
   EXPECT_EQ(jobs.options.source_name, "站点.csv");
 
+  // A generic media type with a file name: the extension names the format (detected by ingest).
+  auto generic = call("POST", "/api/v1/datasets", {{"filename", "points.CSV"}, {"id", "points"}},
+                      "application/octet-stream", kCsv);
+  ASSERT_EQ(generic.status, 202) << generic.response.body;
+  EXPECT_EQ(jobs.files[0].filename(), "data.csv");
+  EXPECT_EQ(jobs.options.format, "");
+  EXPECT_EQ(jobs.options.title, "points.CSV");
+
   auto job = call("GET", "/api/v1/jobs/job-1");
   ASSERT_EQ(job.status, 200);
   EXPECT_EQ(std::string_view(job.json["id"].get_string()), "job-1");
@@ -205,6 +219,8 @@ TEST_F(ApiTest, BadOptionsAreRejectedBeforeAnythingIsQueued) {
       {{{"lon", "x"}}, "text/csv", kCsv, 400, "lat"},
       {{{"colour", "red"}}, "text/csv", kCsv, 400, "colour"},
       {{}, "application/pdf", kCsv, 415, "Content-Type"},
+      {{}, "application/octet-stream", kCsv, 415, "Content-Type"},
+      {{{"filename", "noextension"}}, "", kCsv, 415, "Content-Type"},
       {{}, "text/csv", "", 400, "body"},
   };
   for (const auto& c : cases) {
@@ -269,6 +285,15 @@ TEST_F(ApiTest, ImportReadPatchDownloadDelete) {
                  "application/geo+json", {}, spooled);
   ASSERT_EQ(up.status, 202) << up.response.body;
   EXPECT_FALSE(fs::exists(spooled));
+
+  // A file that cannot be read fails its job, which says why.
+  auto broken = call("POST", "/api/v1/datasets", {{"id", "broken"}}, "application/geo+json",
+                     "{\"type\": \"FeatureCollection\", \"features\": [");
+  ASSERT_EQ(broken.status, 202);
+  auto failed = call("GET", broken.header("Location"));
+  ASSERT_EQ(failed.status, 200);
+  EXPECT_EQ(std::string_view(failed.json["state"].get_string()), "failed");
+  EXPECT_FALSE(std::string_view(failed.json["error"]["code"].get_string()).empty());
 
   auto job = call("GET", up.header("Location"));
   ASSERT_EQ(job.status, 200);
