@@ -843,7 +843,16 @@ class Parser {
       fail(fmt::format("the geometry starting at character {} is not valid WKT", kw.pos + 1));
     }
     std::size_t n = 0;
-    g.for_each_coord([&](const geo::Coord&) { ++n; });
+    bool finite = true;
+    g.for_each_coord([&](const geo::Coord& c) {
+      ++n;
+      finite = finite && std::isfinite(c.x) && std::isfinite(c.y) && std::isfinite(c.z);
+    });
+    if (!finite)
+      fail(
+          fmt::format("the geometry starting at character {} has a coordinate that is not a "
+                      "finite number",
+                      kw.pos + 1));
     count_vertices(n);
     to_platform(g);
     auto e = std::make_shared<Expr>();

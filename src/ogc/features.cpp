@@ -514,7 +514,7 @@ struct ItemsStream {
     w.member("timeStamp", datum::format_rfc3339_utc(now()));
     w.key("links").begin_array();
     write_link(w, with_query(items_url, query), "self", media_type, "This page");
-    if (offset + returned < matched)
+    if (offset < matched && returned < matched - offset)  // no overflow for huge offsets
       write_link(w, page_url(offset + returned), "next", media_type, "Next page");
     if (offset > 0)
       write_link(w, page_url(std::max<std::int64_t>(0, offset - limit)), "prev", media_type,

@@ -227,6 +227,11 @@ TEST_F(FeaturesTest, ItemsPagingWithNextAndPrevLinks) {
             std::vector<std::string>{"http://test/ogc/collections/cities/items?limit=10&"
                                      "datetime=..%2F2021-01-01T00%3A00%3A00Z&offset=10"});
 
+  auto far = call("/ogc/collections/cities/items", {{"offset", "9223372036854775000"}});
+  ASSERT_EQ(far.status, 200);
+  EXPECT_EQ(int64_t(far.json["numberReturned"]), 0);
+  EXPECT_TRUE(rels(far.json["links"], "next").empty());
+
   auto p2 = call("/ogc/collections/cities/items", {{"limit", "7"}, {"offset", "14"}});
   EXPECT_EQ(rels(p2.json["links"], "next"),
             std::vector<std::string>{"http://test/ogc/collections/cities/items?limit=7&offset=21"});
