@@ -199,6 +199,7 @@ bool read_numeric(std::string_view t, const TimeParseOptions& opt, Fields& f,
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   for (char c : frac)
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  if (whole.size() > 14) return false;  // no numeric form is longer (and v must not overflow)
   std::int64_t v = 0;
   for (char c : whole) v = v * 10 + (c - '0');
   if ((whole.size() == 8 || whole.size() == 14) && frac.empty()) {
