@@ -57,7 +57,7 @@ std::vector<AcceptRange> parse_accept(std::string_view accept) {
         const std::string_view v = trim(param.substr(2));
         double q = 0;
         const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), q);
-        if (ec != std::errc() || ptr != v.data() + v.size() || q < 0 || q > 1) {
+        if (ec != std::errc() || ptr != v.data() + v.size() || !(q >= 0 && q <= 1)) {
           ok = false;
           break;
         }
