@@ -34,6 +34,10 @@ integration: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	bash tests/integration/run $(BUILD_DIR)/shikong
+	FUZZ_SECONDS=8 bash tests/fuzz/run
+
+fuzz:
+	FUZZ_SECONDS=300 bash tests/fuzz/run
 
 asan:
 	$(MAKE) BUILD_DIR=build-asan CMAKE_FLAGS="-DSHIKONG_SANITIZE=ON -DSHIKONG_BENCH=OFF" test
