@@ -80,6 +80,18 @@ void write_link(JsonWriter& w, std::string_view href, std::string_view rel, std:
   w.end_object();
 }
 
+// The same resource in the other JSON media type (GeoJSON <-> plain JSON), with `f` set.
+void write_alternate(JsonWriter& w, const std::string& url, const protocol::QueryParams& query,
+                     std::string_view media_type) {
+  const bool geojson = media_type == kGeoJson;
+  protocol::QueryParams q;
+  for (const auto& kv : query)
+    if (kv.first != "f") q.push_back(kv);
+  q.emplace_back("f", geojson ? "json" : "geojson");
+  write_link(w, with_query(url, q), "alternate", geojson ? kJson : kGeoJson,
+             geojson ? "This document as JSON" : "This document as GeoJSON");
+}
+
 // Only JSON is offered for the metadata documents (HTML is left to the portal).
 void negotiate_json(const Request& req) {
   static const protocol::Offer offers[] = {{"json", kJson}};
@@ -514,6 +526,7 @@ struct ItemsStream {
     w.member("timeStamp", datum::format_rfc3339_utc(now()));
     w.key("links").begin_array();
     write_link(w, with_query(items_url, query), "self", media_type, "This page");
+    write_alternate(w, items_url, query, media_type);
     if (offset < matched && returned < matched - offset)  // no overflow for huge offsets
       write_link(w, page_url(offset + returned), "next", media_type, "Next page");
     if (offset > 0)
@@ -598,8 +611,9 @@ Response item(const State& st, Request& req) {
   w.begin_object();
   encoder.write_members(w, f);
   w.key("links").begin_array();
-  write_link(w, with_query(collection_url + "/items/" + std::to_string(fid), req.query), "self",
-             media_type, "This feature");
+  const std::string feature_url = collection_url + "/items/" + std::to_string(fid);
+  write_link(w, with_query(feature_url, req.query), "self", media_type, "This feature");
+  write_alternate(w, feature_url, req.query, media_type);
   write_link(w, collection_url, "collection", kJson, "The collection");
   w.end_array();
   w.end_object();

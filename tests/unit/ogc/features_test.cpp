@@ -216,6 +216,8 @@ TEST_F(FeaturesTest, ItemsPagingWithNextAndPrevLinks) {
   EXPECT_EQ(rels(p1.json["links"], "next"),
             std::vector<std::string>{"http://test/ogc/collections/cities/items?offset=10"});
   EXPECT_TRUE(rels(p1.json["links"], "prev").empty());
+  EXPECT_EQ(rels(p1.json["links"], "alternate"),
+            std::vector<std::string>{"http://test/ogc/collections/cities/items?f=json"});
 
   auto p3 = call("/ogc/collections/cities/items",
                  {{"limit", "10"}, {"offset", "20"}, {"datetime", "../2021-01-01T00:00:00Z"}});
