@@ -22,7 +22,7 @@ def expect_rejected(server, response, before):
     if response.status == 202:
         job = server.wait_job(response.json()["id"])
         assert job["state"] == "failed", job
-        assert job.get("error_code") and job.get("message"), job
+        assert job["error"]["code"] and job["error"]["detail"], job
     else:
         assert 400 <= response.status < 500, response.body
         problem = response.json()
@@ -97,7 +97,10 @@ def test_csv_non_numeric_coordinates(srv):
     before = datasets(srv)
     body = "name,lon,lat\na,116.4,39.9\nb,east,39.9\n".encode()
     r = srv.upload_bytes(body, "bad.csv", "text/csv")
+    job = srv.wait_job(r.json()["id"])
     expect_rejected(srv, r, before)
+    bad = job["report"]["rejected"][0]
+    assert (bad["line"], bad["column"]) == (3, "lon"), bad
 
 
 def test_csv_out_of_range_coordinates(srv):

@@ -32,7 +32,7 @@ def test_default_is_crs84(server):
     assert -180 <= x <= 180 and -90 <= y <= 90
 
 
-@pytest.mark.parametrize("epsg,lat_first", [(4490, True), (4326, True), (3857, False), (4547, True)]  # EPSG:4547 lists northing first)
+@pytest.mark.parametrize("epsg,lat_first", [(4490, True), (4326, True), (3857, False), (4547, True)])  # EPSG:4547 lists northing first
 def test_crs_output(server, epsg, lat_first):
     _, (x, y) = first_point(server, "cities")
     r, c = first_point(server, "cities", crs=f"{OGC}/EPSG/0/{epsg}")

@@ -12,7 +12,7 @@ gdal.UseExceptions()
 
 @pytest.mark.parametrize("fmt,ext", [("geojson", ".geojson"), ("csv", ".csv"), ("gpkg", ".gpkg"),
                                      ("shapefile", ".zip")])
-@pytest.mark.parametrize("crs,epsg", [("", 4490), ("EPSG:3857", 3857), ("EPSG:4326", 4326)]  # default: the storage CRS)
+@pytest.mark.parametrize("crs,epsg", [("", 4490), ("EPSG:3857", 3857), ("EPSG:4326", 4326)])  # default: the storage CRS
 def test_download(server, fmt, ext, crs, epsg):
     q = f"format={fmt}" + (f"&crs={crs}" if crs else "")
     r = server.get(f"/api/v1/datasets/countries/download?{q}")

@@ -92,6 +92,8 @@ def value(feature, i, ftype):
 
 
 def same(a, b):
+    if a in ("", None) and b in ("", None):
+        return True  # an empty CSV cell is stored as null
     if isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
     return a == b
