@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 
 #include "protocol/json_writer.hpp"
@@ -111,13 +112,39 @@ std::string gzip_compress(std::string_view in, int level) {
   return out;
 }
 
-std::string strong_etag(std::string_view body) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (const char c : body) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
+// A 64-bit hash that reads eight bytes at a time in four independent lanes (several times
+// faster than byte-wise FNV on large bodies); not cryptographic, which an ETag need not be.
+std::uint64_t body_hash(std::string_view s) {
+  constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ull;
+  constexpr std::uint64_t k2 = 0xC2B2AE3D27D4EB4Full;
+  auto rotl = [](std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); };
+  auto load = [&](std::size_t at) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + at, 8);
+    return w;
+  };
+  const std::size_t n = s.size();
+  std::uint64_t lane[4] = {n ^ k1, k2, k1 ^ k2, ~k1};
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    for (int j = 0; j < 4; ++j) {
+      lane[j] = rotl(lane[j] ^ (load(i + 8 * static_cast<std::size_t>(j)) * k2), 31) * k1;
+    }
   }
-  return fmt::format("\"{:016x}\"", h);
+  std::uint64_t h = lane[0] ^ rotl(lane[1], 7) ^ rotl(lane[2], 12) ^ rotl(lane[3], 18);
+  for (; i + 8 <= n; i += 8) h = rotl(h ^ (load(i) * k2), 27) * k1;
+  for (; i < n; ++i) h = rotl(h ^ (static_cast<unsigned char>(s[i]) * k1), 11) * k2;
+  // Murmur3's finaliser spreads the last inputs over all bits.
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 33;
+  return h;
+}
+
+std::string strong_etag(std::string_view body) {
+  return fmt::format("\"{:016x}\"", body_hash(body));
 }
 
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {

@@ -33,7 +33,9 @@ class GzipEncoder {
 };
 std::string gzip_compress(std::string_view in, int level = 5);
 
-// A fast 64-bit FNV-1a hash of the body, as a quoted strong entity tag: "\"0123456789abcdef\"".
+// A fast 64-bit hash of the body (not cryptographic).
+std::uint64_t body_hash(std::string_view body);
+// body_hash as a quoted strong entity tag: "\"0123456789abcdef\"".
 std::string strong_etag(std::string_view body);
 // If-None-Match matching (RFC 9110 13.1.2, weak comparison): "*" or any listed tag.
 bool etag_matches(std::string_view if_none_match, std::string_view etag);

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <set>
+
 #include "http/health.hpp"
 #include "http/metrics.hpp"
 
@@ -69,8 +71,25 @@ TEST(Middleware, Compressible) {
 }
 
 TEST(Middleware, ETags) {
-  EXPECT_EQ(strong_etag(""), "\"cbf29ce484222325\"");  // the FNV-1a 64 offset basis
-  EXPECT_EQ(strong_etag("a"), "\"af63dc4c8601ec8c\"");
+  const std::string tag = strong_etag("hello");
+  ASSERT_EQ(tag.size(), 18u);
+  EXPECT_EQ(tag.front(), '"');
+  EXPECT_EQ(tag.back(), '"');
+  EXPECT_EQ(tag.substr(1, 16).find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(tag, strong_etag(std::string("hello")));
+  // Every length through the lane, word and byte paths, and one-bit changes, give new tags.
+  std::set<std::uint64_t> seen;
+  std::string s;
+  for (int len = 0; len < 200; ++len) {
+    EXPECT_TRUE(seen.insert(body_hash(s)).second) << len;
+    for (int bit = 0; bit < 8 && len > 0; ++bit) {
+      std::string flipped = s;
+      flipped[static_cast<std::size_t>(len) / 2] =
+          static_cast<char>(flipped[static_cast<std::size_t>(len) / 2] ^ (1 << bit));
+      EXPECT_TRUE(seen.insert(body_hash(flipped)).second) << len << " " << bit;
+    }
+    s.push_back(static_cast<char>('a' + len % 26));
+  }
   EXPECT_NE(strong_etag("ab"), strong_etag("ba"));
   EXPECT_TRUE(etag_matches("\"x\"", "\"x\""));
   EXPECT_TRUE(etag_matches("\"a\", W/\"x\"", "\"x\""));
