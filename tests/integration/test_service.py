@@ -129,3 +129,11 @@ def test_upload_multipart_and_delete(server):
     assert server.get("/ogc/collections/upload-test/items?limit=1").json()["numberMatched"] == 742
     assert server.request("DELETE", "/api/v1/datasets/upload-test").status == 204
     assert server.get("/ogc/collections/upload-test").status == 404
+
+
+def test_root_points_to_landing_page(server):
+    import http.client
+    c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    c.request("GET", "/")
+    r = c.getresponse()
+    assert r.status == 302 and r.getheader("Location") == "/ogc"

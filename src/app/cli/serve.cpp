@@ -65,6 +65,16 @@ int run_serve(CommandLine& cl) {
   protocol::Router router;
   for (auto& route : http::health_routes([] { return true; })) router.add(std::move(route));
   router.add(http::metrics_route(metrics));
+  // Until the portal is served here, the root points people at the OGC API landing page.
+  router.add(protocol::Route{"GET", "/",
+                             [](protocol::Request&) {
+                               protocol::Response r;
+                               r.status = 302;
+                               r.headers.set("Location", "/ogc");
+                               return r;
+                             },
+                             protocol::RouteClass::static_files, "Points to the OGC API landing page",
+                             "root", false});
 
   ogc::FeaturesContext features{*store, {}};
   features.settings.default_limit = config.default_limit;
