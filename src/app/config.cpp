@@ -35,15 +35,24 @@ bool to_bool(const std::string& key, const std::string& v) {
   throw InvalidInput("invalid-config", "setting '" + key + "' needs true or false", key);
 }
 
-#define SK_STRING(k, member)                                                  \
-  Setting{k, [](Config& c, const std::string& v) { c.member = v; },          \
-          [](const Config& c) { return std::string(c.member); }}
-#define SK_INT(k, member)                                                               \
-  Setting{k, [](Config& c, const std::string& v) { c.member = static_cast<decltype(c.member)>(to_int(k, v)); }, \
-          [](const Config& c) { return std::to_string(c.member); }}
-#define SK_BOOL(k, member)                                                    \
-  Setting{k, [](Config& c, const std::string& v) { c.member = to_bool(k, v); }, \
-          [](const Config& c) { return std::string(c.member ? "true" : "false"); }}
+#define SK_STRING(k, member)                                  \
+  Setting {                                                   \
+    k, [](Config& c, const std::string& v) { c.member = v; }, \
+        [](const Config& c) { return std::string(c.member); } \
+  }
+#define SK_INT(k, member)                                           \
+  Setting {                                                         \
+    k,                                                              \
+        [](Config& c, const std::string& v) {                       \
+          c.member = static_cast<decltype(c.member)>(to_int(k, v)); \
+        },                                                          \
+        [](const Config& c) { return std::to_string(c.member); }    \
+  }
+#define SK_BOOL(k, member)                                                       \
+  Setting {                                                                      \
+    k, [](Config& c, const std::string& v) { c.member = to_bool(k, v); },        \
+        [](const Config& c) { return std::string(c.member ? "true" : "false"); } \
+  }
 
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> all = {
@@ -71,7 +80,8 @@ const std::vector<Setting>& settings() {
 
 std::string env_name(std::string key) {
   std::string out = "SHIKONG_";
-  for (char c : key) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key)
+    out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -96,8 +106,9 @@ void apply_toml_file(Config& config, const std::filesystem::path& file) {
   for (auto&& [section, node] : table) {
     const auto* inner = node.as_table();
     if (!inner)
-      throw InvalidInput("invalid-config", "top-level key '" + std::string(section.str()) +
-                                               "' must be a [section]", "config");
+      throw InvalidInput("invalid-config",
+                         "top-level key '" + std::string(section.str()) + "' must be a [section]",
+                         "config");
     for (auto&& [key, value] : *inner) {
       std::string full = std::string(section.str()) + "." + std::string(key.str());
       std::string text;
@@ -108,7 +119,8 @@ void apply_toml_file(Config& config, const std::filesystem::path& file) {
       else if (value.is_boolean())
         text = *value.value<bool>() ? "true" : "false";
       else
-        throw InvalidInput("invalid-config", "setting '" + full + "' has an unsupported type", full);
+        throw InvalidInput("invalid-config", "setting '" + full + "' has an unsupported type",
+                           full);
       apply_setting(config, full, text);
     }
   }

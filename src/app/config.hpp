@@ -17,10 +17,10 @@ struct Config {
   std::string public_url;  // e.g. https://data.example.org; empty: from the Host header
   int io_threads = 0;      // 0: one per core
   int worker_threads = 0;  // 0: two per core
-  std::int64_t max_body_bytes = 1LL << 20;     // ordinary requests, held in memory
-  std::int64_t max_upload_bytes = 2LL << 30;   // uploads, spooled to disk
-  int request_timeout_s = 30;                  // to read a request's header
-  int idle_timeout_s = 60;                     // keep-alive
+  std::int64_t max_body_bytes = 1LL << 20;    // ordinary requests, held in memory
+  std::int64_t max_upload_bytes = 2LL << 30;  // uploads, spooled to disk
+  int request_timeout_s = 30;                 // to read a request's header
+  int idle_timeout_s = 60;                    // keep-alive
   int max_connections = 10000;
   int max_connections_per_ip = 256;
   bool access_log = true;

@@ -37,7 +37,9 @@ JobRunner::JobRunner(storage::Store& store, protocol::MetricsRegistry& metrics, 
   for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { work(); });
 }
 
-JobRunner::~JobRunner() { stop(); }
+JobRunner::~JobRunner() {
+  stop();
+}
 
 void JobRunner::stop() {
   {
@@ -98,14 +100,15 @@ void JobRunner::run(Task& task) {
   store_.save_job(job);
   auto last_save = std::chrono::steady_clock::now();
   try {
-    auto report = ingest::import_files(store_, task.files, task.options, [&](const ingest::Progress& p) {
-      auto t = std::chrono::steady_clock::now();
-      if (t - last_save < std::chrono::milliseconds(500)) return;
-      last_save = t;
-      job.rows_done = p.rows;
-      job.updated = now();
-      store_.save_job(job);
-    });
+    auto report =
+        ingest::import_files(store_, task.files, task.options, [&](const ingest::Progress& p) {
+          auto t = std::chrono::steady_clock::now();
+          if (t - last_save < std::chrono::milliseconds(500)) return;
+          last_save = t;
+          job.rows_done = p.rows;
+          job.updated = now();
+          store_.save_job(job);
+        });
     job.rows_done = report.rows_written;
     job.rows_rejected = report.rows_rejected;
     job.report_json = report.to_json();

@@ -50,17 +50,24 @@ int main(int argc, char** argv) {
         if (i + 1 >= argc) throw InvalidInput("missing-value", a + " needs a value", a);
         out = argv[++i];
       };
-      if (a == "--config") take(config_file);
-      else if (a == "--data") take(data_dir);
-      else if (a == "--set") { std::string s; take(s); sets.push_back(s); }
-      else cl.args.push_back(a);
+      if (a == "--config")
+        take(config_file);
+      else if (a == "--data")
+        take(data_dir);
+      else if (a == "--set") {
+        std::string s;
+        take(s);
+        sets.push_back(s);
+      } else
+        cl.args.push_back(a);
     }
     if (!config_file.empty()) app::apply_toml_file(cl.config, config_file);
     app::apply_environment(cl.config);
     if (!data_dir.empty()) cl.config.data_dir = data_dir;
     for (const auto& s : sets) {
       auto eq = s.find('=');
-      if (eq == std::string::npos) throw InvalidInput("invalid-setting", "--set takes KEY=VALUE", "--set");
+      if (eq == std::string::npos)
+        throw InvalidInput("invalid-setting", "--set takes KEY=VALUE", "--set");
       app::apply_setting(cl.config, s.substr(0, eq), s.substr(eq + 1));
     }
     app::install_logging(cl.config);
@@ -75,7 +82,8 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const Error& e) {
     std::fprintf(stderr, "shikong %s: %s%s%s\n", command.c_str(), e.what(),
-                 e.parameter().empty() ? "" : " (", e.parameter().empty() ? "" : (e.parameter() + ")").c_str());
+                 e.parameter().empty() ? "" : " (",
+                 e.parameter().empty() ? "" : (e.parameter() + ")").c_str());
     return e.kind() == ErrorKind::internal ? 1 : 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "shikong %s: unexpected failure: %s\n", command.c_str(), e.what());

@@ -16,10 +16,18 @@ void install_logging(const Config& config) {
   logger->set_level(spdlog::level::from_str(config.log_level));
   shikong::log::set_sink([logger](log::Level level, std::string_view message) {
     switch (level) {
-      case log::Level::debug: logger->debug("{}", message); break;
-      case log::Level::info: logger->info("{}", message); break;
-      case log::Level::warn: logger->warn("{}", message); break;
-      case log::Level::error: logger->error("{}", message); break;
+      case log::Level::debug:
+        logger->debug("{}", message);
+        break;
+      case log::Level::info:
+        logger->info("{}", message);
+        break;
+      case log::Level::warn:
+        logger->warn("{}", message);
+        break;
+      case log::Level::error:
+        logger->error("{}", message);
+        break;
     }
   });
 }

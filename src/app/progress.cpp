@@ -24,7 +24,8 @@ void ProgressPrinter::update(std::int64_t rows, std::uint64_t done, std::uint64_
   double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 0;
   if (total && fraction > 0.001) {
     double remaining = secs / fraction - secs;
-    eta = fmt::format("{}:{:02d}", static_cast<int>(remaining) / 60, static_cast<int>(remaining) % 60);
+    eta = fmt::format("{}:{:02d}", static_cast<int>(remaining) / 60,
+                      static_cast<int>(remaining) % 60);
   }
   if (tty_) {
     constexpr int width = 30;
@@ -44,7 +45,8 @@ void ProgressPrinter::finish(std::int64_t rows) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (tty_) std::fputc('\n', stderr);
   std::fprintf(stderr, "%s: %lld rows in %.2f s (%.0f rows/s)\n", label_.c_str(),
-               static_cast<long long>(rows), secs, secs > 0 ? static_cast<double>(rows) / secs : 0.0);
+               static_cast<long long>(rows), secs,
+               secs > 0 ? static_cast<double>(rows) / secs : 0.0);
 }
 
 }  // namespace shikong::app

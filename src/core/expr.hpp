@@ -20,18 +20,18 @@ using ExprPtr = std::shared_ptr<const Expr>;
 
 struct Expr {
   enum class Kind {
-    and_,          // children
-    or_,           // children
-    not_,          // children[0]
-    compare,       // field op literal
-    like,          // field LIKE pattern (% and _), literal is the pattern text
-    between,       // literal <= field <= literal2
-    in,            // field IN list
-    is_null,       // field IS NULL
-    bbox,          // geometry envelope intersects `envelope` (platform datum)
-    geometry,      // geometry intersects `wkb` (platform datum); stores may pre-filter by envelope
-    time,          // valid time overlaps `interval`
-    literal_bool   // constant true/false (literal holds bool)
+    and_,         // children
+    or_,          // children
+    not_,         // children[0]
+    compare,      // field op literal
+    like,         // field LIKE pattern (% and _), literal is the pattern text
+    between,      // literal <= field <= literal2
+    in,           // field IN list
+    is_null,      // field IS NULL
+    bbox,         // geometry envelope intersects `envelope` (platform datum)
+    geometry,     // geometry intersects `wkb` (platform datum); stores may pre-filter by envelope
+    time,         // valid time overlaps `interval`
+    literal_bool  // constant true/false (literal holds bool)
   };
   Kind kind = Kind::literal_bool;
   std::vector<ExprPtr> children;

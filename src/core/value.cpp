@@ -7,12 +7,18 @@ namespace shikong {
 
 std::string_view to_string(FieldType t) {
   switch (t) {
-    case FieldType::integer: return "integer";
-    case FieldType::real: return "real";
-    case FieldType::boolean: return "boolean";
-    case FieldType::text: return "text";
-    case FieldType::date: return "date";
-    case FieldType::datetime: return "datetime";
+    case FieldType::integer:
+      return "integer";
+    case FieldType::real:
+      return "real";
+    case FieldType::boolean:
+      return "boolean";
+    case FieldType::text:
+      return "text";
+    case FieldType::date:
+      return "date";
+    case FieldType::datetime:
+      return "datetime";
   }
   return "text";
 }

@@ -24,7 +24,9 @@ struct Date {
 
 using Value = std::variant<std::monostate, bool, std::int64_t, double, std::string, Date, Instant>;
 
-inline bool is_null(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+inline bool is_null(const Value& v) {
+  return std::holds_alternative<std::monostate>(v);
+}
 
 // Civil date <-> days since epoch (proleptic Gregorian).
 Date date_from_civil(int year, unsigned month, unsigned day);

@@ -22,7 +22,8 @@ enum class GeometryType : std::uint8_t {
   geometry_collection = 7
 };
 
-std::string_view to_string(GeometryType t);  // "Point", "MultiPolygon", ... ("Geometry" for unknown)
+std::string_view to_string(
+    GeometryType t);  // "Point", "MultiPolygon", ... ("Geometry" for unknown)
 std::string_view to_sql_name(GeometryType t);  // "POINT", "MULTIPOLYGON", ... ("GEOMETRY")
 GeometryType geometry_type_from_name(std::string_view name);  // either spelling, case-insensitive
 
@@ -62,7 +63,8 @@ struct Geometry {
   bool operator==(const Geometry&) const = default;
 };
 
-// The most general type that holds both (e.g. point + multi_point -> multi_point; mixed -> unknown).
+// The most general type that holds both (e.g. point + multi_point -> multi_point; mixed ->
+// unknown).
 GeometryType common_type(GeometryType a, GeometryType b);
 
 }  // namespace shikong::geo

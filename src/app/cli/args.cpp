@@ -21,7 +21,8 @@ Args::Args(const std::vector<std::string>& args, const std::set<std::string>& va
     }
     if (valued.count(name)) {
       if (!inline_value) {
-        if (i + 1 >= args.size()) throw InvalidInput("missing-value", name + " needs a value", name);
+        if (i + 1 >= args.size())
+          throw InvalidInput("missing-value", name + " needs a value", name);
         value = args[++i];
       }
       values_[name] = value;
@@ -38,6 +39,8 @@ std::string Args::get(const std::string& flag, const std::string& fallback) cons
   return it == values_.end() ? fallback : it->second;
 }
 
-bool Args::has(const std::string& flag) const { return values_.count(flag) != 0; }
+bool Args::has(const std::string& flag) const {
+  return values_.count(flag) != 0;
+}
 
 }  // namespace shikong::app

@@ -32,7 +32,8 @@ int run_datasets(CommandLine& cl) {
 
 int run_info(CommandLine& cl) {
   Args args(cl.args, {}, {});
-  if (args.positionals().size() != 1) throw InvalidInput("missing-dataset", "info takes one dataset id", "ID");
+  if (args.positionals().size() != 1)
+    throw InvalidInput("missing-dataset", "info takes one dataset id", "ID");
   const std::string& id = args.positionals()[0];
   require_dataset_id(id, "ID");
   auto store = open_store(cl.config);
@@ -51,9 +52,10 @@ int run_info(CommandLine& cl) {
     std::printf("extent:         %.7f %.7f %.7f %.7f\n", ds->extent.min_x, ds->extent.min_y,
                 ds->extent.max_x, ds->extent.max_y);
   if (!ds->time_extent.unbounded())
-    std::printf("time:           %s / %s (field %s%s%s)\n", time_text(ds->time_extent.start).c_str(),
-                time_text(ds->time_extent.end).c_str(), ds->time_start_field.c_str(),
-                ds->time_end_field.empty() ? "" : ", ", ds->time_end_field.c_str());
+    std::printf("time:           %s / %s (field %s%s%s)\n",
+                time_text(ds->time_extent.start).c_str(), time_text(ds->time_extent.end).c_str(),
+                ds->time_start_field.c_str(), ds->time_end_field.empty() ? "" : ", ",
+                ds->time_end_field.c_str());
   if (!ds->vertical_datum.empty()) std::printf("vertical datum: %s\n", ds->vertical_datum.c_str());
   std::printf("source:         %s (%s)\n", ds->source_name.c_str(), ds->source_format.c_str());
   std::printf("access:         %s\n", ds->access.c_str());

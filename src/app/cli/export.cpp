@@ -1,8 +1,8 @@
 // `shikong export`: a dataset as GeoJSON, CSV, GeoPackage or zipped Shapefile in any CRS.
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
@@ -47,8 +47,7 @@ int run_export(CommandLine& cl) {
     }
     return 0;
   }
-  if (output.empty())
-    output = id + std::string(ingest::file_extension(format));
+  if (output.empty()) output = id + std::string(ingest::file_extension(format));
   auto work = std::filesystem::path(cl.config.data_dir) / "tmp";
   std::filesystem::create_directories(work);
   auto file = ingest::export_file(*store, *ds, format, crs, work);

@@ -68,19 +68,22 @@ int run_import(CommandLine& cl) {
                  r.column.empty() ? "" : ", column ", r.column.c_str(), r.reason.c_str());
   if (report.rows_rejected > static_cast<std::int64_t>(report.rejected.size()))
     std::fprintf(stderr, "... and %lld more rejected rows\n",
-                 static_cast<long long>(report.rows_rejected - static_cast<std::int64_t>(report.rejected.size())));
+                 static_cast<long long>(report.rows_rejected -
+                                        static_cast<std::int64_t>(report.rejected.size())));
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   if (!report.committed) {
-    std::fprintf(stderr, "import rejected: nothing was changed (%lld bad rows; use --on-error skip to import the rest)\n",
+    std::fprintf(stderr,
+                 "import rejected: nothing was changed (%lld bad rows; use --on-error skip to "
+                 "import the rest)\n",
                  static_cast<long long>(report.rows_rejected));
     return 3;
   }
   const auto& ds = *report.dataset;
-  std::fprintf(stderr,
-               "imported %s: %lld features (%lld skipped, %lld invalid geometries), version %lld\n",
-               ds.id.c_str(), static_cast<long long>(ds.feature_count),
-               static_cast<long long>(report.rows_rejected),
-               static_cast<long long>(report.invalid_geometries), static_cast<long long>(ds.version));
+  std::fprintf(
+      stderr, "imported %s: %lld features (%lld skipped, %lld invalid geometries), version %lld\n",
+      ds.id.c_str(), static_cast<long long>(ds.feature_count),
+      static_cast<long long>(report.rows_rejected),
+      static_cast<long long>(report.invalid_geometries), static_cast<long long>(ds.version));
   return 0;
 }
 

@@ -24,13 +24,15 @@ void split_listen(const std::string& listen, std::string& host, std::uint16_t& p
   if (colon == std::string::npos)
     throw InvalidInput("invalid-listen", "--listen takes HOST:PORT", "--listen");
   host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   int p = -1;
   try {
     p = std::stoi(listen.substr(colon + 1));
   } catch (const std::exception&) {
   }
-  if (p < 0 || p > 65535) throw InvalidInput("invalid-listen", "the port must be 0 to 65535", "--listen");
+  if (p < 0 || p > 65535)
+    throw InvalidInput("invalid-listen", "the port must be 0 to 65535", "--listen");
   port = static_cast<std::uint16_t>(p);
 }
 
@@ -73,8 +75,8 @@ int run_serve(CommandLine& cl) {
                                r.headers.set("Location", "/ogc");
                                return r;
                              },
-                             protocol::RouteClass::static_files, "Points to the OGC API landing page",
-                             "root", false});
+                             protocol::RouteClass::static_files,
+                             "Points to the OGC API landing page", "root", false});
 
   ogc::FeaturesContext features{*store, {}};
   features.settings.default_limit = config.default_limit;
