@@ -17,6 +17,7 @@
 #include "core/log.hpp"
 #include "datum/crs.hpp"
 #include "datum/time.hpp"
+#include "datum/vertical.hpp"
 #include "ingest/export.hpp"
 #include "ogc/openapi.hpp"
 #include "protocol/json_writer.hpp"
@@ -535,10 +536,14 @@ Response patch_dataset(const State& st, Request& req) {
           *patch.access != "restricted" && *patch.access != "private")
         throw InvalidInput("invalid-patch",
                            "access must be public, registered, restricted or private", "access");
+    } else if (key == "vertical_datum") {
+      patch.vertical_datum =
+          member.value.is_null() ? std::string() : datum::parse_vertical_datum(string_value(32));
     } else {
       throw InvalidInput(
           "invalid-patch",
-          fmt::format("'{}' cannot be changed; give title, description or access", excerpt(key)),
+          fmt::format("'{}' cannot be changed; give title, description, access or vertical_datum",
+                      excerpt(key)),
           key);
     }
   }

@@ -20,7 +20,7 @@ constexpr const char* usage =
     "  import PATH... [options]          import files as one dataset\n"
     "      --dataset ID --title TEXT --crs CRS --time-field F --time-start F --time-end F\n"
     "      --lon F --lat F --geometry-field F --encoding ENC --format FMT\n"
-    "      --on-error reject|skip --repair-geometry\n"
+    "      --on-error reject|skip --repair-geometry --vertical-datum EPSG:5737\n"
     "  export ID [--format geojson|csv|gpkg|shapefile] [--crs CRS] [-o FILE]\n"
     "  datasets                          list datasets\n"
     "  info ID                           describe a dataset\n"

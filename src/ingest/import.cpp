@@ -15,6 +15,7 @@
 #include "core/log.hpp"
 #include "datum/crs.hpp"
 #include "datum/time.hpp"
+#include "datum/vertical.hpp"
 #include "geo/geos/validity.hpp"
 #include "geo/wkb.hpp"
 #include "ingest/reader.hpp"
@@ -230,6 +231,8 @@ ImportReport import_files(storage::Store& store, const std::vector<std::filesyst
     draft.source_name += (k ? ", " : "") + sources[k].name;
   draft.owner = options.owner;
   draft.access = options.access;
+  if (!options.vertical_datum.empty())
+    draft.vertical_datum = datum::parse_vertical_datum(options.vertical_datum);
   report.dataset_id = draft.id;
 
   std::unique_ptr<storage::ImportSession> session = store.begin_import(draft);

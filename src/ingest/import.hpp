@@ -32,6 +32,7 @@ struct ImportOptions {
   std::string source_name;  // the original file name (uploads arrive under a temporary name)
   std::string owner;
   std::string access = "public";
+  std::string vertical_datum;  // e.g. "EPSG:5737" (Yellow Sea 1985 height); carried in metadata
   OnError on_error = OnError::reject;
   bool repair_geometry =
       false;                // make invalid geometries valid instead of storing them as they are

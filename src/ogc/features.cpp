@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "datum/time.hpp"
+#include "datum/vertical.hpp"
 #include "geo/geojson.hpp"
 #include "geo/wkb.hpp"
 #include "ogc/cql2_text.hpp"
@@ -290,6 +291,16 @@ void write_collection(JsonWriter& w, const State& st, const Request& req,
   for (const auto& c : st.crs) w.value(c.uri());
   w.end_array();
   w.member("storageCrs", datum::platform_crs().uri());
+  if (!ds.vertical_datum.empty()) {
+    // Not a member of the standard: heights are tagged, not transformed, so clients see the
+    // datum the values refer to (EPSG:5737, Yellow Sea 1985, for Chinese DEMs).
+    w.key("verticalDatum").begin_object();
+    w.member("id", ds.vertical_datum);
+    w.member("name", datum::vertical_datum_name(ds.vertical_datum));
+    if (ds.vertical_datum.rfind("EPSG:", 0) == 0)
+      w.member("uri", "http://www.opengis.net/def/crs/EPSG/0/" + ds.vertical_datum.substr(5));
+    w.end_object();
+  }
   w.end_object();
 }
 

@@ -137,3 +137,26 @@ def test_root_points_to_landing_page(server):
     c.request("GET", "/")
     r = c.getresponse()
     assert r.status == 302 and r.getheader("Location") == "/ogc"
+
+
+def test_vertical_datum_is_carried(server):
+    r = server.request("PATCH", "/api/v1/datasets/kiritimati", body=b'{"vertical_datum": "EPSG:5737"}',
+                       headers={"Content-Type": "application/json"})
+    assert r.status == 200, r.body
+    assert r.json()["vertical_datum"] == "EPSG:5737"
+    c = server.get("/ogc/collections/kiritimati").json()
+    assert c["verticalDatum"]["id"] == "EPSG:5737"
+    assert "1985" in c["verticalDatum"]["name"]
+    bad = server.request("PATCH", "/api/v1/datasets/kiritimati", body=b'{"vertical_datum": "EPSG:4326"}',
+                         headers={"Content-Type": "application/json"})
+    assert bad.status == 400
+
+
+def test_import_with_vertical_datum(server, tmp_path):
+    csv = tmp_path / "dem_points.csv"
+    csv.write_text("name,lon,lat,height\nA,116.4,39.9,43.5\n")
+    server.cli("import", str(csv), "--dataset", "heights", "--vertical-datum", "EPSG:5737")
+    info = server.cli("info", "heights").stdout
+    assert "vertical datum: EPSG:5737" in info
+    bad = server.cli("import", str(csv), "--dataset", "heights2", "--vertical-datum", "EPSG:4326", check=False)
+    assert bad.returncode != 0

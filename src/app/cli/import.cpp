@@ -17,7 +17,7 @@ int run_import(CommandLine& cl) {
   Args args(cl.args,
             {"--dataset", "--id", "--title", "--description", "--crs", "--time-field",
              "--time-start", "--time-end", "--lon", "--lat", "--geometry-field", "--encoding",
-             "--format", "--on-error", "--access", "--owner"},
+             "--format", "--on-error", "--access", "--owner", "--vertical-datum"},
             {"--repair-geometry", "--no-time-detection", "--report-json"});
   if (args.positionals().empty())
     throw InvalidInput("missing-input", "import needs at least one file", "PATH");
@@ -38,6 +38,7 @@ int run_import(CommandLine& cl) {
   opt.format = args.get("--format");
   opt.access = args.get("--access", "public");
   opt.owner = args.get("--owner");
+  opt.vertical_datum = args.get("--vertical-datum");
   opt.repair_geometry = args.has("--repair-geometry");
   opt.detect_time = !args.has("--no-time-detection");
   std::string on_error = args.get("--on-error", "reject");
