@@ -786,7 +786,8 @@ void register_api_routes(protocol::Router& router, const ApiContext& context) {
                     "The CRS of the file (default CRS84 for GeoJSON, else the platform CRS)")},
        {},
        {{"200", "The file", "application/octet-stream", R"({"type":"string","format":"binary"})"},
-        not_found}});
+        not_found}},
+      protocol::RouteClass::downloads);
   route("GET", "/jobs/{jobId}", "Read an import job", "getJob", get_job,
         {"State and report of an import job.",
          {"Jobs"},

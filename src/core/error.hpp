@@ -14,6 +14,7 @@ enum class ErrorKind {
   unauthorized,       // 401: credentials missing or wrong
   conflict,           // 409: state does not allow the change
   payload_too_large,  // 413: a size limit was hit
+  too_many_requests,  // 429: a rate limit, quota, lockout or ban; see retry_after_s()
   unsupported,        // 415 / 406: media type or format not supported
   unavailable,        // 503: a dependency or the server is not ready
   internal            // 500: a bug or an I/O failure
@@ -33,11 +34,18 @@ class Error : public std::runtime_error {
   const std::string& code() const noexcept { return code_; }
   const std::string& parameter() const noexcept { return parameter_; }
   std::string detail() const { return what(); }
+  // Seconds until a retry can succeed (429 and 503); 0: not known. Sent as Retry-After.
+  double retry_after_s() const noexcept { return retry_after_s_; }
+  Error& with_retry_after(double seconds) noexcept {
+    retry_after_s_ = seconds;
+    return *this;
+  }
 
  private:
   ErrorKind kind_;
   std::string code_;
   std::string parameter_;
+  double retry_after_s_ = 0;
 };
 
 struct InvalidInput : Error {
@@ -51,6 +59,16 @@ struct NotFound : Error {
 struct Forbidden : Error {
   Forbidden(std::string code, std::string detail)
       : Error(ErrorKind::forbidden, std::move(code), std::move(detail)) {}
+};
+struct Unauthorized : Error {
+  Unauthorized(std::string code, std::string detail)
+      : Error(ErrorKind::unauthorized, std::move(code), std::move(detail)) {}
+};
+struct TooManyRequests : Error {
+  TooManyRequests(std::string code, std::string detail, double retry_after_s)
+      : Error(ErrorKind::too_many_requests, std::move(code), std::move(detail)) {
+    with_retry_after(retry_after_s);
+  }
 };
 struct Conflict : Error {
   Conflict(std::string code, std::string detail)

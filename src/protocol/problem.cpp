@@ -1,6 +1,8 @@
 // RFC 9457 problem details built from an Error's code, our detail sentence and the parameter.
 #include "protocol/problem.hpp"
 
+#include <cmath>
+
 #include "core/log.hpp"
 #include "protocol/json_writer.hpp"
 
@@ -119,6 +121,8 @@ int http_status(ErrorKind kind) {
       return 413;
     case ErrorKind::unsupported:
       return 415;
+    case ErrorKind::too_many_requests:
+      return 429;
     case ErrorKind::unavailable:
       return 503;
     case ErrorKind::internal:
@@ -133,7 +137,10 @@ int http_status(const Error& e) {
 }
 
 Response problem_response(const Error& e, std::string_view instance) {
-  return make_problem(http_status(e), e.code(), e.detail(), e.parameter(), instance);
+  auto r = make_problem(http_status(e), e.code(), e.detail(), e.parameter(), instance);
+  if (e.retry_after_s() > 0)
+    r.headers.set("Retry-After", std::to_string(static_cast<long long>(std::ceil(e.retry_after_s()))));
+  return r;
 }
 
 Response problem_response(int status, std::string_view code, std::string_view detail,

@@ -2,6 +2,7 @@
 // adapters (ogc/, api/) can be written and tested without a socket.
 #pragma once
 
+#include <any>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -42,6 +43,9 @@ struct Request {
   std::string remote_ip;
   std::string base_url;  // "http://host:port", from Host (or configuration)
   std::map<std::string, std::string, std::less<>> path_params;  // from the route pattern
+  // Who is calling, set by the security gate before the handler runs (a security::Principal;
+  // read it with api::principal_of). Empty when no gate is installed.
+  std::any principal;
 
   // Query parameter by exact name (OGC API), or case-insensitive name (OGC KVP).
   std::optional<std::string_view> param(std::string_view name) const;

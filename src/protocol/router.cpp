@@ -6,6 +6,36 @@
 #include "protocol/query.hpp"
 
 namespace shikong::protocol {
+
+std::string_view to_string(RouteClass c) {
+  switch (c) {
+    case RouteClass::api:
+      return "api";
+    case RouteClass::features:
+      return "features";
+    case RouteClass::tiles:
+      return "tiles";
+    case RouteClass::maps:
+      return "maps";
+    case RouteClass::downloads:
+      return "downloads";
+    case RouteClass::search:
+      return "search";
+    case RouteClass::geocoding:
+      return "geocoding";
+    case RouteClass::upload:
+      return "upload";
+    case RouteClass::login:
+      return "login";
+    case RouteClass::admin:
+      return "admin";
+    case RouteClass::static_files:
+      return "static";
+    case RouteClass::health:
+      return "health";
+  }
+  return "api";
+}
 namespace {
 
 std::vector<std::string_view> split_path(std::string_view path) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocol/request.hpp"
@@ -16,7 +17,25 @@ namespace shikong::protocol {
 
 using Handler = std::function<Response(Request&)>;
 
-enum class RouteClass { api, features, tiles, maps, upload, login, static_files, health };
+// The class of a route decides its rate limits, the service it counts for (API key quotas,
+// the service registry) and whether security checks apply (health does not).
+enum class RouteClass {
+  api,
+  features,
+  tiles,
+  maps,
+  downloads,
+  search,
+  geocoding,
+  upload,
+  login,
+  admin,
+  static_files,
+  health
+};
+// "api", "features", "tiles", "maps", "downloads", "search", "geocoding", "upload", "login",
+// "admin", "static", "health".
+std::string_view to_string(RouteClass c);
 
 struct Route {
   std::string method;

@@ -1,0 +1,2 @@
+// Tests of security/access (placeholder until they land).
+#include "security/access.hpp"

@@ -1,0 +1,2 @@
+// Tests of security/crypto (placeholder until they land).
+#include "security/crypto.hpp"

@@ -1,0 +1,2 @@
+// Tests of security/key_rules (placeholder until they land).
+#include "security/key_rules.hpp"

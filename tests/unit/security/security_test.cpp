@@ -1,0 +1,2 @@
+// Tests of security/security (placeholder until they land).
+#include "security/security.hpp"

@@ -1,0 +1,2 @@
+// Tests of the embedded AccountStore (placeholder until they land).
+#include "storage/accounts.hpp"
