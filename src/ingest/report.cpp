@@ -3,41 +3,13 @@
 
 #include <cmath>
 
+#include "core/utf8.hpp"
 #include "datum/time.hpp"
 #include "ingest/import.hpp"
 
 namespace shikong::ingest {
 
 namespace {
-
-void json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20)
-          out += fmt::format("\\u{:04x}", c);
-        else
-          out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-}
 
 void json_number(std::string& out, double d) {
   if (std::isfinite(d))
@@ -52,11 +24,11 @@ void rows(std::string& out, const std::vector<RejectedRow>& list) {
     const RejectedRow& r = list[i];
     if (i) out += ',';
     out += "{\"file\":";
-    json_string(out, r.file);
+    append_json_string(out, r.file);
     out += fmt::format(",\"feature\":{},\"line\":{},\"column\":", r.feature, r.line);
-    json_string(out, r.column);
+    append_json_string(out, r.column);
     out += ",\"reason\":";
-    json_string(out, r.reason);
+    append_json_string(out, r.reason);
     out += '}';
   }
   out += ']';
@@ -66,7 +38,7 @@ void rows(std::string& out, const std::vector<RejectedRow>& list) {
 
 std::string ImportReport::to_json() const {
   std::string out = "{\"dataset_id\":";
-  json_string(out, dataset_id);
+  append_json_string(out, dataset_id);
   out += fmt::format(
       ",\"committed\":{},\"rows_read\":{},\"rows_written\":{},\"rows_rejected\":{},"
       "\"invalid_geometries\":{},\"rejected\":",
@@ -77,18 +49,18 @@ std::string ImportReport::to_json() const {
   out += ",\"warnings\":[";
   for (std::size_t i = 0; i < warnings.size(); ++i) {
     if (i) out += ',';
-    json_string(out, warnings[i]);
+    append_json_string(out, warnings[i]);
   }
   out += ']';
   if (dataset) {
     const storage::DatasetInfo& d = *dataset;
     out += ",\"dataset\":{\"id\":";
-    json_string(out, d.id);
+    append_json_string(out, d.id);
     out += ",\"title\":";
-    json_string(out, d.title);
+    append_json_string(out, d.title);
     out += fmt::format(",\"version\":{},\"feature_count\":{},\"geometry_type\":", d.version,
                        d.feature_count);
-    json_string(out, geo::to_string(d.geometry_type));
+    append_json_string(out, geo::to_string(d.geometry_type));
     out += ",\"extent\":";
     if (d.extent.empty()) {
       out += "null";
@@ -105,12 +77,12 @@ std::string ImportReport::to_json() const {
     }
     out += ",\"time_extent\":[";
     if (d.time_extent.start)
-      json_string(out, datum::format_rfc3339_utc(*d.time_extent.start));
+      append_json_string(out, datum::format_rfc3339_utc(*d.time_extent.start));
     else
       out += "null";
     out += ',';
     if (d.time_extent.end)
-      json_string(out, datum::format_rfc3339_utc(*d.time_extent.end));
+      append_json_string(out, datum::format_rfc3339_utc(*d.time_extent.end));
     else
       out += "null";
     out += "]}";

@@ -10,10 +10,12 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/utf8.hpp"
+
 namespace shikong::protocol {
 
-// Appends `s` as a quoted JSON string to `out`.
-void append_json_string(std::string& out, std::string_view s);
+// The one JSON string escaper lives in core/utf8.hpp.
+using shikong::append_json_string;
 // Appends a JSON number for `v` (shortest round-trip; "null" for NaN or infinity).
 void append_json_number(std::string& out, double v);
 // `s` as a quoted JSON string.

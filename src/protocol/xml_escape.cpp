@@ -1,7 +1,7 @@
 // XML text escaping with UTF-8 repair.
 #include "protocol/xml_escape.hpp"
 
-#include "protocol/utf8.hpp"
+#include "core/utf8.hpp"
 
 namespace shikong::protocol {
 

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/utf8.hpp"
 #include "datum/crs.hpp"
 #include "datum/time.hpp"
 #include "geo/geojson.hpp"
@@ -30,67 +31,6 @@ void append_int(std::string& out, std::int64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, r.ptr);
-}
-
-// JSON string with escapes; bytes that are not UTF-8 become U+FFFD so the output stays valid.
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          if (c < 0x20) {
-            static constexpr char hex[] = "0123456789abcdef";
-            out += "\\u00";
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-          } else {
-            out.push_back(static_cast<char>(c));
-          }
-      }
-      ++i;
-      continue;
-    }
-    std::size_t n = c >= 0xC2 && c <= 0xDF   ? 2
-                    : c >= 0xE0 && c <= 0xEF ? 3
-                    : c >= 0xF0 && c <= 0xF4 ? 4
-                                             : 0;
-    bool ok = n > 0 && i + n <= s.size();
-    for (std::size_t k = 1; ok && k < n; ++k)
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok && n == 3) {
-      auto d = static_cast<unsigned char>(s[i + 1]);
-      ok = !((c == 0xE0 && d < 0xA0) || (c == 0xED && d > 0x9F));
-    } else if (ok && n == 4) {
-      auto d = static_cast<unsigned char>(s[i + 1]);
-      ok = !((c == 0xF0 && d < 0x90) || (c == 0xF4 && d > 0x8F));
-    }
-    if (ok) {
-      out.append(s.substr(i, n));
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  out.push_back('"');
 }
 
 // The text of a value as CSV and JSON strings show it (dates ISO 8601, instants RFC 3339 in

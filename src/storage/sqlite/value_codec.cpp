@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/utf8.hpp"
 
 namespace shikong::storage::sqlite {
 
@@ -83,35 +84,6 @@ std::optional<Instant> parse_datetime(std::string_view s) {
 }
 
 namespace {
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20)
-          out += fmt::format("\\u{:04x}", c);
-        else
-          out.push_back(static_cast<char>(c));
-    }
-  }
-  out.push_back('"');
-}
-
 [[noreturn]] void bad_schema(std::string_view why) {
   log::error("storage: catalog schema JSON unreadable: {}", why);
   throw InternalError("storage-catalog-corrupt", "The catalog holds an unreadable dataset schema.");

@@ -1,10 +1,11 @@
-// UTF-8 well-formedness check shared by the JSON and XML encoders.
+// UTF-8 well-formedness and the one JSON string escaper, shared by every JSON and XML encoder.
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
-namespace shikong::protocol {
+namespace shikong {
 
 // Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629: no overlongs, no
 // surrogates, nothing above U+10FFFF), or 0 if s[i] does not start one. s[i] must be >= 0x80.
@@ -34,4 +35,8 @@ inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 
 inline constexpr std::string_view kUtf8Replacement = "\xEF\xBF\xBD";  // U+FFFD
 
-}  // namespace shikong::protocol
+// Appends `s` as a quoted JSON string (RFC 8259): quotes, backslashes and control characters
+// escaped, bytes that are not well-formed UTF-8 replaced by U+FFFD so the output stays valid.
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace shikong
