@@ -175,7 +175,17 @@ std::string build_openapi_document(const protocol::Router& router, const ApiDocs
       R"({"type":"object","properties":{"type":{"type":"string"},"title":{"type":"string"},)"
       R"("status":{"type":"integer"},"detail":{"type":"string"},"instance":{"type":"string"},)"
       R"("code":{"type":"string"},"parameter":{"type":"string"}}})");
-  w.end_object().end_object();
+  w.end_object();  // schemas
+  // Credentials every route accepts (security/): an API key as tk= or X-API-Key, or the
+  // portal's session cookie. Optional by default (the empty requirement), as public data is
+  // open unless the server requires keys.
+  w.key("securitySchemes").raw(
+      R"({"apiKeyQuery":{"type":"apiKey","in":"query","name":"tk"},)"
+      R"("apiKeyHeader":{"type":"apiKey","in":"header","name":"X-API-Key"},)"
+      R"("sessionCookie":{"type":"apiKey","in":"cookie","name":"shikong_session"}})");
+  w.end_object();  // components
+  w.key("security").raw(
+      R"([{},{"apiKeyQuery":[]},{"apiKeyHeader":[]},{"sessionCookie":[]}])");
   w.end_object();
   return w.take();
 }

@@ -402,6 +402,13 @@ TEST_F(FeaturesTest, OpenApiDocumentDeclaresLimit) {
   EXPECT_EQ(r.header("Content-Type"), "application/vnd.oai.openapi+json;version=3.0");
   EXPECT_EQ(std::string_view(r.json["openapi"].get_string()), "3.0.3");
   EXPECT_EQ(std::string_view(r.json["servers"].at(0)["url"].get_string()), "http://test/ogc");
+  // API keys (tk=, X-API-Key) and the session cookie are declared, each optional.
+  auto schemes = r.json["components"]["securitySchemes"];
+  EXPECT_EQ(std::string_view(schemes["apiKeyQuery"]["name"].get_string()), "tk");
+  EXPECT_EQ(std::string_view(schemes["apiKeyQuery"]["in"].get_string()), "query");
+  EXPECT_EQ(std::string_view(schemes["apiKeyHeader"]["name"].get_string()), "X-API-Key");
+  EXPECT_EQ(std::string_view(schemes["sessionCookie"]["in"].get_string()), "cookie");
+  EXPECT_EQ(r.json["security"].get_array().size(), 4u);
   auto items = r.json["paths"]["/collections/{collectionId}/items"]["get"];
   EXPECT_EQ(std::string_view(items["operationId"].get_string()), "getFeatures");
   bool found = false;
