@@ -25,7 +25,7 @@ struct IpAddress {
 std::optional<IpAddress> parse_ip(std::string_view text);
 
 struct Cidr {
-  IpAddress base;  // host bits cleared
+  IpAddress base;    // host bits cleared
   int prefix = 128;  // in IPv6 bits (an IPv4 /24 is stored as /120)
 
   bool contains(const IpAddress& ip) const;
@@ -38,12 +38,22 @@ std::optional<Cidr> parse_cidr(std::string_view text);
 
 // Loopback, private (RFC 1918, fc00::/7), link-local, CGNAT 100.64/10, multicast, unspecified,
 // documentation and reserved ranges: addresses an outbound request must not reach by default.
+// IPv4-mapped addresses follow the IPv4 rules; NAT64 (64:ff9b::/96) and 6to4 (2002::/16) are
+// judged by the IPv4 address inside; Teredo, IPv4-compatible (::/96), site-local, discard-only
+// and local-use NAT64 blocks are non-public as a whole.
 bool is_non_public(const IpAddress& ip);
 bool is_loopback(const IpAddress& ip);
 
 // The client address behind trusted proxies: walks X-Forwarded-For from the right, skipping
 // addresses inside `trusted`, and returns the first untrusted one. When `peer` itself is not
-// trusted, or the header is absent or malformed, the peer is the client.
+// trusted, or the header is absent or empty, the peer is the client.
+// Only elements the walk reaches count: those right of the first untrusted address were written
+// by trusted hops; those left of it are client-made and never read, so garbage there cannot
+// move the client onto the proxy's address (and its rate limits or bans). A reached element
+// that is not an address ("unknown") stops the walk and the peer is the client. When every
+// element is trusted, the leftmost is the client. Elements may carry a port ("192.0.2.1:80",
+// "[2001:db8::1]:80"); empty elements are skipped. The result is normalised by to_string()
+// (an IPv4-mapped peer "::ffff:192.0.2.1" comes back as "192.0.2.1").
 std::string client_ip(std::string_view peer, std::string_view x_forwarded_for,
                       const std::vector<Cidr>& trusted);
 
