@@ -134,6 +134,16 @@ void MetricsRegistry::observe(std::string_view name, const MetricLabels& labels,
   if (it != f.buckets.end()) ++s.bucket[static_cast<std::size_t>(it - f.buckets.begin())];
 }
 
+void MetricsRegistry::set_counter(std::string_view name, const MetricLabels& labels, double total) {
+  std::lock_guard lock(mutex_);
+  series(family(name, Type::counter), labels).value = total;
+}
+
+void MetricsRegistry::add_collector(std::function<void(MetricsRegistry&)> collector) {
+  std::lock_guard lock(collectors_mutex_);
+  collectors_.push_back(std::move(collector));
+}
+
 double MetricsRegistry::value(std::string_view name, const MetricLabels& labels) const {
   std::lock_guard lock(mutex_);
   const auto f = families_.find(name);
@@ -143,7 +153,11 @@ double MetricsRegistry::value(std::string_view name, const MetricLabels& labels)
   return f->second.type == Type::histogram ? static_cast<double>(s->second.count) : s->second.value;
 }
 
-std::string MetricsRegistry::render() const {
+std::string MetricsRegistry::render() {
+  {
+    std::lock_guard collecting(collectors_mutex_);
+    for (const auto& collect : collectors_) collect(*this);
+  }
   std::lock_guard lock(mutex_);
   std::string out;
   out.reserve(4096);

@@ -47,5 +47,45 @@ TEST(Metrics, DefaultBuckets) {
   EXPECT_NE(text.find("h_bucket{le=\"10\"} 1\n"), std::string::npos);
 }
 
+TEST(Metrics, CollectorsCopyOutsideCountsInAtEveryRender) {
+  MetricsRegistry m;
+  int renders = 0;
+  long rejected = 0;
+  m.describe("shikong_rate_limited_total", MetricsRegistry::Type::counter, "Rejections.");
+  m.add_collector([&](MetricsRegistry& r) {
+    ++renders;
+    r.set_counter("shikong_rate_limited_total", {{"dimension", "ip"}},
+                  static_cast<double>(rejected));
+    r.set("shikong_bans_active", {}, static_cast<double>(renders));
+  });
+  rejected = 4;
+  EXPECT_EQ(m.render(),
+            "# TYPE shikong_bans_active gauge\n"
+            "shikong_bans_active 1\n"
+            "# HELP shikong_rate_limited_total Rejections.\n"
+            "# TYPE shikong_rate_limited_total counter\n"
+            "shikong_rate_limited_total{dimension=\"ip\"} 4\n");
+  rejected = 9;
+  const std::string second = m.render();
+  EXPECT_NE(second.find("shikong_rate_limited_total{dimension=\"ip\"} 9\n"), std::string::npos);
+  EXPECT_NE(second.find("shikong_bans_active 2\n"), std::string::npos);
+  EXPECT_EQ(renders, 2);
+  EXPECT_EQ(m.value("shikong_rate_limited_total", {{"dimension", "ip"}}), 9);
+  // A collector's series keeps its type: setting a counter as a gauge is a programming error.
+  EXPECT_THROW(m.set("shikong_rate_limited_total", {{"dimension", "ip"}}, 1), std::logic_error);
+}
+
+TEST(Metrics, CollectorsRunInOrderAdded) {
+  MetricsRegistry m;
+  std::string order;
+  m.add_collector([&](MetricsRegistry&) { order += "a"; });
+  m.add_collector([&](MetricsRegistry& r) {
+    order += "b";
+    r.set_counter("c_total", {}, 2);
+  });
+  EXPECT_EQ(m.render(), "# TYPE c_total counter\nc_total 2\n");
+  EXPECT_EQ(order, "ab");
+}
+
 }  // namespace
 }  // namespace shikong::protocol
