@@ -2,6 +2,7 @@
 // behind a mutex, every statement prepared with bound values, list fields kept as JSON text.
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -694,17 +695,22 @@ class SqliteAccountStore final : public AccountStore {
   simdjson::dom::parser parser_;  // reused under mutex_
 };
 
-// security.sqlite holds password hashes and session hashes: create it readable by the owner
-// only before SQLite opens it (SQLite gives its -wal and -shm files the same permissions).
-void create_private_file(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0) {
-    ::close(fd);
-    return;
+// security.sqlite holds password hashes and session hashes: it is made readable by its owner
+// only before SQLite opens it (SQLite gives its -wal and -shm files the same permissions). A file
+// left readable by others, by hand or by a copy, is tightened rather than trusted as is.
+void make_private_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    log::error("storage: cannot open {}: {}", path.string(), std::strerror(errno));
+    throw InternalError("security-store-open", "The security store's file could not be opened.");
   }
-  if (errno == EEXIST) return;
-  log::error("storage: cannot create {}: {}", path.string(), std::strerror(errno));
-  throw InternalError("security-store-open", "The security store's file could not be created.");
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
+    log::warn("storage: {} was readable by others; restricting it to its owner", path.string());
+    if (::fchmod(fd, st.st_mode & 0700) != 0)
+      log::error("storage: cannot restrict {}: {}", path.string(), std::strerror(errno));
+  }
+  ::close(fd);
 }
 
 }  // namespace
@@ -717,7 +723,7 @@ std::unique_ptr<AccountStore> open_sqlite_account_store(const std::filesystem::p
     throw InternalError("security-store-open", "The data directory could not be created.");
   }
   auto path = data_dir / "security.sqlite";
-  create_private_file(path);
+  make_private_file(path);
   return std::make_unique<SqliteAccountStore>(path);
 }
 

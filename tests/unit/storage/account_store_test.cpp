@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <numeric>
 #include <thread>
 
 #include "core/error.hpp"
@@ -34,7 +36,8 @@ UserRecord alice() {
   u.email = "alice@example.org";
   u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
   u.role = "publisher";
-  u.groups = {"survey", "back\\slash", "quote\"d", "新疆", "tab\there"};
+  u.groups = {"survey", "back\\slash", "quote\"d",
+              "新疆",   "tab\there",   std::string("nul\0byte", 8)};
   u.disabled = true;
   u.failed_logins = 3;
   u.locked_until = Instant{1'764'000'000'123'456};
@@ -175,6 +178,17 @@ TEST_F(AccountStoreTest, CreatesAPrivateWalFileWithItsSchemaVersion) {
   sqlite::Stmt s = db.prepare("PRAGMA journal_mode");
   ASSERT_TRUE(s.step());
   EXPECT_EQ(s.col_text(0), "wal");
+}
+
+TEST_F(AccountStoreTest, TightensAFileLeftReadableByOthers) {
+  store_->create_user(user("x"));
+  store_.reset();
+  ASSERT_EQ(::chmod(db_path().c_str(), 0644), 0);
+  reopen();
+  struct stat st {};
+  ASSERT_EQ(::stat(db_path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  EXPECT_EQ(store_->count_users(), 1);
 }
 
 TEST_F(AccountStoreTest, CreatesTheDataDirectoryWhenMissing) {
@@ -493,6 +507,35 @@ TEST_F(AccountStoreTest, ConcurrentUsageFromFourThreadsSumsExactly) {
             (std::vector<std::string>{"k0/2026-11-25/api=400/0", "k1/2026-11-25/api=400/0",
                                       "k1/2026-11-25/maps=2000/800", "k1/2026-11-25/tiles=800/0",
                                       "k2/2026-11-25/api=400/0", "k3/2026-11-25/api=400/0"}));
+}
+
+TEST_F(AccountStoreTest, ConcurrentAuditAppendsGetDistinctConsecutiveSeqs) {
+  constexpr int kThreads = 4;
+  constexpr int kEach = 100;
+  std::vector<std::vector<std::int64_t>> got(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      AuditEvent e;
+      e.actor = "t" + std::to_string(t);
+      e.action = "login";
+      for (int i = 0; i < kEach; ++i) got[t].push_back(store_->append_audit(e));
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::vector<std::int64_t> all;
+  for (const auto& v : got) {
+    EXPECT_TRUE(std::is_sorted(v.begin(), v.end()));
+    all.insert(all.end(), v.begin(), v.end());
+  }
+  std::sort(all.begin(), all.end());
+  std::vector<std::int64_t> want(kThreads * kEach);
+  std::iota(want.begin(), want.end(), 1);
+  EXPECT_EQ(all, want);
+  AuditQuery q;
+  q.actor = "t2";
+  q.limit = -1;
+  EXPECT_EQ(seqs(store_->audit(q)), got[2]);
 }
 
 // ---- grants
