@@ -25,9 +25,9 @@ std::optional<Dimension> dimension_from_string(std::string_view s);
 
 // Route classes with their own limits (the names of protocol::RouteClass, kept as strings so
 // the engine does not depend on protocol/).
-inline constexpr std::string_view limit_classes[] = {"api",   "features", "tiles",  "maps",
-                                                     "downloads", "search", "geocoding", "upload",
-                                                     "login", "admin",  "static"};
+inline constexpr std::string_view limit_classes[] = {"api",       "features", "tiles",     "maps",
+                                                     "downloads", "search",   "geocoding", "upload",
+                                                     "login",     "admin",    "static"};
 
 struct BucketSpec {
   double rate = 0;   // tokens per second; 0 or less: unlimited
@@ -58,10 +58,12 @@ struct ClientKey {
 
 struct RateDecision {
   bool allowed = true;
-  bool banned = false;                           // refused because of an active ban
-  std::optional<Dimension> dimension;            // the bucket or ban that refused
-  double retry_after_s = 0;                      // when a token (or the ban's end) arrives
-  std::optional<Dimension> newly_banned;         // this rejection started a ban
+  bool banned = false;                    // refused because of an active ban
+  std::optional<Dimension> dimension;     // the bucket or ban that refused
+  double retry_after_s = 0;               // when a token (or the ban's end) arrives
+  std::optional<Dimension> newly_banned;  // this rejection started a ban
+  // When a rejection starts a ban, that decision already says banned = true with the ban's
+  // length as retry_after_s; newly_banned is set on that one decision only (for the audit).
 };
 
 class RateLimiter {
