@@ -277,7 +277,6 @@ bool is_non_public(const IpAddress& ip) {
       v6_block({}, 128),                        // :: unspecified
       v6_block({0, 0, 0, 0, 0, 0, 0, 1}, 128),  // ::1 loopback
       v6_block({}, 96),                         // ::a.b.c.d, deprecated IPv4-compatible
-      v6_block({0, 0, 0, 0, 0, 0xffff}, 96),    // ::ffff:0:0/96 is handled as IPv4 above
       v6_block({0x64, 0xff9b, 1}, 48),          // local-use IPv4/IPv6 translation (RFC 8215)
       v6_block({0x100}, 64),                    // discard-only (RFC 6666)
       v6_block({0x2001, 0}, 32),                // Teredo: tunnels to an IPv4 address we cannot vet

@@ -4,7 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "core/error.hpp"
+
+namespace shikong {
+// Failures print instants as seconds rather than as bytes.
+void PrintTo(const Instant& t, std::ostream* os) {
+  *os << t.micros / 1'000'000 << " s";
+}
+}  // namespace shikong
 
 namespace shikong::security {
 namespace {
