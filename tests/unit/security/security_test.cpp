@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "core/error.hpp"
 #include "security/names.hpp"
@@ -34,6 +35,73 @@ std::string error_code(F&& f) {
   return "no error";
 }
 
+// The real store, with the lookups the gate makes counted: admit must be served from memory.
+class CountingStore : public storage::AccountStore {
+ public:
+  explicit CountingStore(storage::AccountStore& s) : s_(s) {}
+  std::atomic<int> find_session_calls{0}, find_user_calls{0}, find_key_calls{0}, grants_calls{0},
+      save_session_calls{0};
+
+  void create_user(const storage::UserRecord& u) override { s_.create_user(u); }
+  void update_user(const storage::UserRecord& u) override { s_.update_user(u); }
+  std::optional<storage::UserRecord> find_user(std::string_view n) override {
+    ++find_user_calls;
+    return s_.find_user(n);
+  }
+  std::vector<storage::UserRecord> list_users() override { return s_.list_users(); }
+  void delete_user(std::string_view n) override { s_.delete_user(n); }
+  std::int64_t count_users() override { return s_.count_users(); }
+  void save_session(const storage::SessionRecord& r) override {
+    ++save_session_calls;
+    s_.save_session(r);
+  }
+  std::optional<storage::SessionRecord> find_session(std::string_view h) override {
+    ++find_session_calls;
+    return s_.find_session(h);
+  }
+  void delete_session(std::string_view h) override { s_.delete_session(h); }
+  void delete_sessions_of(std::string_view u) override { s_.delete_sessions_of(u); }
+  void delete_expired_sessions(Instant now) override { s_.delete_expired_sessions(now); }
+  void create_key(const storage::ApiKeyRecord& k) override { s_.create_key(k); }
+  void update_key(const storage::ApiKeyRecord& k) override { s_.update_key(k); }
+  std::optional<storage::ApiKeyRecord> find_key(std::string_view id) override {
+    return s_.find_key(id);
+  }
+  std::optional<storage::ApiKeyRecord> find_key_by_hash(std::string_view h) override {
+    ++find_key_calls;
+    return s_.find_key_by_hash(h);
+  }
+  std::vector<storage::ApiKeyRecord> list_keys(std::string_view o) override {
+    return s_.list_keys(o);
+  }
+  void delete_key(std::string_view id) override { s_.delete_key(id); }
+  void add_usage(const std::vector<storage::UsageRow>& d) override { s_.add_usage(d); }
+  std::vector<storage::UsageRow> usage(std::string_view k, std::string_view f,
+                                       std::string_view t) override {
+    return s_.usage(k, f, t);
+  }
+  void set_grants(std::string_view d, const std::vector<storage::GrantRecord>& g) override {
+    s_.set_grants(d, g);
+  }
+  std::vector<storage::GrantRecord> grants(std::string_view d) override {
+    ++grants_calls;
+    return s_.grants(d);
+  }
+  void delete_grants(std::string_view d) override { s_.delete_grants(d); }
+  void save_ban(const storage::BanRecord& b) override { s_.save_ban(b); }
+  std::vector<storage::BanRecord> list_bans(Instant now) override { return s_.list_bans(now); }
+  void delete_ban(std::string_view d, std::string_view v) override { s_.delete_ban(d, v); }
+  void set_service(const storage::ServiceRecord& r) override { s_.set_service(r); }
+  std::vector<storage::ServiceRecord> services() override { return s_.services(); }
+  std::int64_t append_audit(const storage::AuditEvent& e) override { return s_.append_audit(e); }
+  std::vector<storage::AuditEvent> audit(const storage::AuditQuery& q) override {
+    return s_.audit(q);
+  }
+
+ private:
+  storage::AccountStore& s_;
+};
+
 class SecurityTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -42,10 +110,12 @@ class SecurityTest : public ::testing::Test {
            ("shikong_security_test_" + std::to_string(getpid()) + "_" + std::to_string(n++));
     fs::create_directories(dir_);
     store_ = storage::open_sqlite_account_store(dir_);
+    counting_ = std::make_unique<CountingStore>(*store_);
     now_ = Instant::from_seconds(kStart);
   }
   void TearDown() override {
     svc_.reset();
+    counting_.reset();
     store_.reset();
     fs::remove_all(dir_);
   }
@@ -59,7 +129,7 @@ class SecurityTest : public ::testing::Test {
   }
   SecurityService& start(SecuritySettings s = base_settings()) {
     svc_.reset();
-    svc_ = std::make_unique<SecurityService>(*store_, std::move(s), [this] { return now_; });
+    svc_ = std::make_unique<SecurityService>(*counting_, std::move(s), [this] { return now_; });
     return *svc_;
   }
   void advance(double seconds) { now_.micros += static_cast<std::int64_t>(seconds * 1e6); }
@@ -125,6 +195,7 @@ class SecurityTest : public ::testing::Test {
 
   fs::path dir_;
   std::unique_ptr<storage::AccountStore> store_;
+  std::unique_ptr<CountingStore> counting_;
   std::unique_ptr<SecurityService> svc_;
   Instant now_;
 };
@@ -1097,6 +1168,84 @@ TEST_F(SecurityTest, AuditAppendAndQuery) {
   EXPECT_EQ(ev[0].at, now_);
   EXPECT_EQ(ev[0].target, "d9");
   EXPECT_EQ(ev[0].detail, R"({"version":3})");
+}
+
+// ---- the hot path and concurrency -----------------------------------------------------------
+
+TEST_F(SecurityTest, AdmitIsServedFromMemory) {
+  start();
+  Principal alice = add_user("alice");
+  CreatedKey k = svc_->create_key(alice, KeySpec{}, "");
+  LoginResult r = svc_->login("alice", kPw, "");
+  admit_session(r.session_token);
+  admit_key(k.secret);
+  admit_key("unknown-key");
+  svc_->can_read(alice, "d1", "restricted", "bob");
+  const int sessions = counting_->find_session_calls, users = counting_->find_user_calls,
+            keys = counting_->find_key_calls, grants = counting_->grants_calls;
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_EQ(admit_session(r.session_token).principal.user, "alice");
+    EXPECT_EQ(admit_key(k.secret).principal.key_id, k.record.id);
+    EXPECT_EQ(admit_key("unknown-key").code, "invalid-key");
+    EXPECT_FALSE(svc_->can_read(alice, "d1", "restricted", "bob"));
+    EXPECT_TRUE(svc_->can_read(alice, "d2", "public", "bob"));  // no grants needed
+  }
+  EXPECT_EQ(counting_->find_session_calls, sessions);
+  EXPECT_EQ(counting_->find_user_calls, users);
+  EXPECT_EQ(counting_->find_key_calls, keys);
+  EXPECT_EQ(counting_->grants_calls, grants);
+  EXPECT_EQ(counting_->save_session_calls, 2);  // the two logins; no last_seen write yet
+  advance(30);                                  // entries are trusted 30 s, then read again once
+  admit_session(r.session_token);
+  admit_session(r.session_token);
+  EXPECT_EQ(counting_->find_session_calls, sessions + 1);
+  EXPECT_EQ(counting_->save_session_calls, 2);
+  advance(30);  // a minute after login: last_seen is written once
+  admit_session(r.session_token);
+  admit_session(r.session_token);
+  EXPECT_EQ(counting_->save_session_calls, 3);
+}
+
+TEST_F(SecurityTest, ConcurrentAdmitsKeepTheQuotaExact) {
+  start();
+  Principal alice = add_user("alice");
+  KeySpec spec;
+  spec.quotas = {{"tiles", 100}};
+  CreatedKey k = svc_->create_key(alice, spec, "");
+  std::atomic<int> allowed{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 40; ++i) {
+        Admission a = admit_key(k.secret);
+        ++(a.allowed ? allowed : refused);
+      }
+    });
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(allowed, 100);
+  EXPECT_EQ(refused, 220);
+  auto u = svc_->key_usage(alice, k.record.id, "", "");
+  ASSERT_EQ(u.size(), 1u);
+  EXPECT_EQ(u[0].count, 100);
+  EXPECT_EQ(u[0].denied, 220);
+}
+
+TEST_F(SecurityTest, ParallelGuessesCannotOutrunTheLockout) {
+  SecuritySettings s = base_settings();
+  s.lockout_after = 3;
+  start(s);
+  add_user("alice");
+  std::atomic<int> invalid{0}, locked{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      const std::string code = error_code([&] { svc_->login("alice", "guess password", ""); });
+      ++(code == "account-locked" ? locked : invalid);
+    });
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(invalid, 3);
+  EXPECT_EQ(locked, 5);
+  EXPECT_EQ(store_->find_user("alice")->failed_logins, 3);
 }
 
 }  // namespace
