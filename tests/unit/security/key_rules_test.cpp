@@ -157,6 +157,13 @@ TEST(KeyRules, PlainHost) {
   EXPECT_FALSE(allowed(p, "https:///example.org"));
   EXPECT_FALSE(allowed(p, std::string("https://example.org\0.evil.com/", 30)));
   EXPECT_FALSE(allowed(p, "https://example.org/" + std::string(5000, 'a')));
+  EXPECT_FALSE(allowed(p, "https://example.org:443.evil.com/"));
+  EXPECT_FALSE(allowed(p, "https://example.org:443@evil.com/"));
+  EXPECT_FALSE(allowed(p, "https://example.org%40evil.com/"));
+  EXPECT_FALSE(allowed(p, "https://evil.com:443#@example.org"));
+  EXPECT_FALSE(allowed(p, "https://evil.com?@example.org"));
+  EXPECT_FALSE(allowed(p, "http://[::ffff:example.org]/"));
+  EXPECT_FALSE(allowed(p, "https://ex\xc3\xa4mple.org/"));  // non-ASCII host
 }
 
 TEST(KeyRules, UpperCasePatternMatchesLowerCaseReferer) {
