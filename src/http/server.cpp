@@ -85,6 +85,15 @@ std::string random_hex() {
   return fmt::format("{:016x}", rng());
 }
 
+// A peer address as text; an IPv4 client of a dual-stack socket ("::ffff:192.0.2.1") is
+// written as IPv4, so that connection caps, key IP bindings and logs see one form.
+std::string peer_text(const net::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6()).to_string();
+  }
+  return a.to_string();
+}
+
 // A handler's body, as the writer will send it.
 struct StreamBatch {
   std::string data;
@@ -229,7 +238,7 @@ struct Server::Impl {
         beast::error_code ep_ec;
         const auto remote = socket.remote_endpoint(ep_ec);
         if (ep_ec) continue;
-        ip = remote.address().to_string();
+        ip = peer_text(remote.address());
       }
       bool admitted = false;
       std::uint64_t id = 0;
@@ -323,20 +332,29 @@ struct Server::Impl {
     bool first = true;
     while (!stopping) {
       beast::error_code ec;
+      // The header timeout is a deadline for the whole header, not a pause between reads, so
+      // a client dripping a byte at a time (slowloris) is cut off all the same. A new
+      // connection's deadline runs from the accept; a kept-alive one's from the first byte
+      // of its next request (until then the idle timeout applies).
+      auto header_deadline = std::chrono::steady_clock::now() + options.header_timeout;
       if (buffer.size() == 0) {
-        // Waiting for the next request: the idle timeout (a new connection gets the header
-        // timeout, so an idle connect cannot hold a slot for long).
-        stream.expires_after(first ? options.header_timeout : options.idle_timeout);
+        if (first) {
+          stream.expires_at(header_deadline);
+        } else {
+          stream.expires_after(options.idle_timeout);
+        }
         const std::size_t n = co_await stream.async_read_some(
             buffer.prepare(4096), net::redirect_error(net::use_awaitable, ec));
         if (ec) co_return;
         buffer.commit(n);
+        if (!first) header_deadline = std::chrono::steady_clock::now() + options.header_timeout;
       }
       first = false;
       bhttp::request_parser<bhttp::empty_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // checked per route below
-      stream.expires_after(options.header_timeout);  // total time for the whole header
+      // One deadline for all the reads async_read_header makes.
+      stream.expires_at(header_deadline);
       co_await bhttp::async_read_header(stream, buffer, parser,
                                         net::redirect_error(net::use_awaitable, ec));
       if (ec) {
@@ -393,10 +411,22 @@ struct Server::Impl {
     protocol::Request req;
     req.method = std::string(header.method_string());
     req.target = std::string(header.target());
-    req.remote_ip = ip;
+    std::string forwarded_for;
     for (const auto& field : header) {
-      req.headers.add(std::string(field.name_string()), std::string(field.value()));
+      std::string name(field.name_string());
+      std::string value(field.value());
+      // Several X-Forwarded-For fields are one list (RFC 9110 5.3), in order.
+      if (protocol::iequals(name, "X-Forwarded-For")) {
+        if (!forwarded_for.empty()) forwarded_for += ", ";
+        forwarded_for += value;
+      }
+      req.headers.add(std::move(name), std::move(value));
     }
+    // Only a configured proxy is believed about the client behind it; the connection caps
+    // stay on the peer itself.
+    req.remote_ip = options.trusted_proxies.empty()
+                        ? ip
+                        : shikong::client_ip(ip, forwarded_for, options.trusted_proxies);
     bool keep_alive = header.keep_alive();
     bool body_unread = !parser.is_done();
     const bool http10 = header.version() < 11;
@@ -564,6 +594,18 @@ struct Server::Impl {
     return false;
   }
 
+  // When the next piece of a body must have arrived: after a pause of body_timeout at the
+  // latest, and never later than the body so far would take at min_body_bytes_per_s plus one
+  // body_timeout of grace (Apache's mod_reqtimeout MinRate, against slow-body attacks).
+  std::chrono::steady_clock::time_point body_deadline(std::chrono::steady_clock::time_point since,
+                                                      std::uint64_t received) const {
+    const auto pause = std::chrono::steady_clock::now() + options.body_timeout;
+    if (options.min_body_bytes_per_s == 0) return pause;
+    const auto earned = std::chrono::microseconds(static_cast<std::int64_t>(
+        std::min<std::uint64_t>(received, 1ull << 40) * 1'000'000 / options.min_body_bytes_per_s));
+    return std::min(pause, since + options.body_timeout + earned);
+  }
+
   // 0: read; 1: over the limit; 2: the server failed; -1: the connection failed.
   net::awaitable<int> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                 bhttp::request_parser<bhttp::empty_body>& header_parser,
@@ -571,10 +613,12 @@ struct Server::Impl {
     bhttp::request_parser<bhttp::string_body> parser(std::move(header_parser));
     parser.body_limit(limit);
     beast::error_code ec;
+    const auto body_started = std::chrono::steady_clock::now();
+    std::uint64_t received = 0;
     while (!parser.is_done()) {
-      stream.expires_after(options.body_timeout);
-      co_await bhttp::async_read_some(stream, buffer, parser,
-                                      net::redirect_error(net::use_awaitable, ec));
+      stream.expires_at(body_deadline(body_started, received));
+      received += co_await bhttp::async_read_some(stream, buffer, parser,
+                                                  net::redirect_error(net::use_awaitable, ec));
       if (ec == bhttp::error::body_limit) co_return 1;
       if (ec) co_return -1;
     }
@@ -597,10 +641,12 @@ struct Server::Impl {
       spool.clear();
       co_return 2;
     }
+    const auto body_started = std::chrono::steady_clock::now();
+    std::uint64_t received = 0;
     while (!parser.is_done()) {
-      stream.expires_after(options.body_timeout);
-      co_await bhttp::async_read_some(stream, buffer, parser,
-                                      net::redirect_error(net::use_awaitable, ec));
+      stream.expires_at(body_deadline(body_started, received));
+      received += co_await bhttp::async_read_some(stream, buffer, parser,
+                                                  net::redirect_error(net::use_awaitable, ec));
       if (ec == bhttp::error::body_limit) {
         parser.get().body().close();
         co_return 1;

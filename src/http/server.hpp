@@ -10,7 +10,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/net_address.hpp"
 #include "protocol/metrics.hpp"
 #include "protocol/request.hpp"
 #include "protocol/router.hpp"
@@ -31,11 +33,18 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};  // total time to read a request header
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
   std::chrono::milliseconds body_timeout{30'000};    // longest pause while reading a body
+  // A body must also arrive at this average rate after its first body_timeout: a client
+  // dripping a large body a byte at a time cannot hold its connection forever (0: no floor).
+  std::uint64_t min_body_bytes_per_s = 512;
   std::chrono::milliseconds write_timeout{60'000};   // longest pause while writing a response
   std::chrono::milliseconds shutdown_grace{15'000};  // in-flight requests get this long
 
   std::size_t max_connections = 10'000;
-  std::size_t max_connections_per_ip = 256;
+  std::size_t max_connections_per_ip = 256;  // by peer address, whatever X-Forwarded-For says
+
+  // Peers whose X-Forwarded-For is believed: Request::remote_ip is then the address behind
+  // them (see shikong::client_ip). Empty: remote_ip is always the peer.
+  std::vector<shikong::Cidr> trusted_proxies;
 
   std::string public_url;      // "https://maps.example.org" overrides the Host header for links
   bool handle_signals = true;  // SIGTERM/SIGINT stop the server gracefully

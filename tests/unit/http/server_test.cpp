@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -143,6 +144,8 @@ class ServerTest : public ::testing::Test {
                             r.base_url + "\",\"q\":\"" + std::string(r.param("q").value_or("")) +
                             "\"}");
     }));
+    router_.add(make_route("GET", "/ip",
+                           [](Request& r) { return Response::text(r.remote_ip, "text/plain"); }));
     router_.add(make_route("GET", "/big", [](Request&) { return Response::json(big_json()); }));
     router_.add(make_route("GET", "/stream", [](Request&) {
       Response r;
@@ -502,6 +505,142 @@ TEST_F(ServerTest, SlowHeaderIsClosedAfterTheTimeout) {
   ::close(fd);
   // The server closed: an orderly EOF (or a reset), not our own receive timeout.
   EXPECT_TRUE(n == 0 || (n < 0 && err == ECONNRESET)) << n << " errno " << err;
+}
+
+// A raw client that sends `prefix` at once, then `data` a byte at a time, `gap` apart, until
+// the server closes the connection or everything is sent. Returns whether the server closed
+// before the last byte and how many bytes of `data` it had been given.
+struct Drip {
+  bool closed_early = false;
+  std::size_t sent = 0;
+};
+Drip drip(std::uint16_t port, const std::string& prefix, const std::string& data,
+          std::chrono::milliseconds gap, std::promise<void>* started = nullptr) {
+  Drip out;
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return out;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return out;
+  }
+  if (!prefix.empty() && ::send(fd, prefix.data(), prefix.size(), MSG_NOSIGNAL) !=
+                             static_cast<ssize_t>(prefix.size())) {
+    ::close(fd);
+    return out;
+  }
+  for (const char c : data) {
+    if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) {
+      out.closed_early = true;
+      break;
+    }
+    ++out.sent;
+    if (out.sent == 3 && started) started->set_value();
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(gap.count())) > 0) {
+      char buf[512];
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) {  // EOF or reset: the server gave up on us
+        out.closed_early = true;
+        break;
+      }
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+TEST_F(ServerTest, HeaderTimeoutIsATotalNotAPause) {
+  options_.header_timeout = std::chrono::seconds(1);
+  start();
+  // One byte every 200 ms: each pause is far below the timeout, so only a deadline for the
+  // whole header can cut this client off. 50 bytes would take 10 s.
+  const std::string header =
+      "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + std::string(50, 'a') + "\r\n\r\n";
+  std::promise<void> started;
+  auto slow = std::async(std::launch::async, [&] {
+    return drip(server_->port(), {}, header, std::chrono::milliseconds(200), &started);
+  });
+  started.get_future().wait();
+  // Meanwhile a normal client is served.
+  Client normal(server_->port());
+  EXPECT_EQ(normal.request(bhttp::verb::get, "/hello").body(), "hello");
+  const Drip d = slow.get();
+  EXPECT_TRUE(d.closed_early);
+  EXPECT_LT(d.sent, header.size());
+}
+
+TEST_F(ServerTest, SlowBodyIsCutOffBelowTheMinimumRate) {
+  options_.body_timeout = std::chrono::seconds(1);
+  options_.min_body_bytes_per_s = 1000;
+  start();
+  // The header at once, then 60 body bytes at 5 bytes/s: no pause reaches the body timeout,
+  // but the average rate is far below the floor, so the server ends it after about a second
+  // instead of the 12 s the body would take.
+  const std::string header = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60\r\n\r\n";
+  const std::string body(60, 'b');
+  const Drip d = drip(server_->port(), header, body, std::chrono::milliseconds(200));
+  EXPECT_TRUE(d.closed_early);
+  EXPECT_LT(d.sent, body.size());
+  // A body at full speed is still read.
+  Client c(server_->port());
+  EXPECT_EQ(c.request(bhttp::verb::post, "/echo", std::string(50'000, 'x')).body().size(), 50'000u);
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosed) {
+  options_.idle_timeout = std::chrono::milliseconds(300);
+  start();
+  Client c(server_->port());
+  EXPECT_EQ(c.request(bhttp::verb::get, "/hello").result_int(), 200);
+  c.stream().expires_after(std::chrono::seconds(10));  // a safety net far above 300 ms
+  beast::flat_buffer buf;
+  bhttp::response<bhttp::string_body> none;
+  beast::error_code ec;
+  bhttp::read(c.stream(), buf, none, ec);
+  EXPECT_EQ(ec, bhttp::error::end_of_stream);
+}
+
+TEST_F(ServerTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
+  options_.trusted_proxies = {*parse_cidr("127.0.0.1/32")};
+  start();
+  Client c(server_->port());
+  EXPECT_EQ(c.request(bhttp::verb::get, "/ip").body(), "127.0.0.1");
+  EXPECT_EQ(c.request(bhttp::verb::get, "/ip", {}, {{"X-Forwarded-For", "203.0.113.7"}}).body(),
+            "203.0.113.7");
+  // A client's own entries on the left are not believed: the proxy appended the real peer.
+  EXPECT_EQ(
+      c.request(bhttp::verb::get, "/ip", {}, {{"X-Forwarded-For", "1.2.3.4, 203.0.113.7"}}).body(),
+      "203.0.113.7");
+}
+
+TEST_F(ServerTest, ForwardedForFieldsAreOneList) {
+  options_.trusted_proxies = {*parse_cidr("127.0.0.1/32"), *parse_cidr("10.0.0.0/8")};
+  start();
+  Client c(server_->port());
+  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/ip", 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  req.insert("X-Forwarded-For", "1.2.3.4");
+  req.insert("X-Forwarded-For", "203.0.113.7, 10.1.2.3");  // through a second, trusted proxy
+  bhttp::write(c.stream(), req);
+  EXPECT_EQ(c.read().body(), "203.0.113.7");
+}
+
+TEST_F(ServerTest, ForwardedForIsIgnoredWithoutTrustedProxies) {
+  start();
+  Client c(server_->port());
+  EXPECT_EQ(c.request(bhttp::verb::get, "/ip", {}, {{"X-Forwarded-For", "203.0.113.7"}}).body(),
+            "127.0.0.1");
+}
+
+TEST_F(ServerTest, ForwardedForFromAnUntrustedPeerIsIgnored) {
+  options_.trusted_proxies = {*parse_cidr("10.0.0.0/8")};
+  start();
+  Client c(server_->port());
+  EXPECT_EQ(c.request(bhttp::verb::get, "/ip", {}, {{"X-Forwarded-For", "203.0.113.7"}}).body(),
+            "127.0.0.1");
 }
 
 TEST_F(ServerTest, MetricsAndHealth) {
