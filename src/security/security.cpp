@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <tuple>
@@ -426,7 +427,10 @@ struct SecurityService::Impl {
       end_session(hash);
       return std::nullopt;
     }
-    const std::int64_t idle = static_cast<std::int64_t>(settings.session_idle_s) * kSecond;
+    // 0 or less: no idle timeout, only the absolute one.
+    const std::int64_t idle = settings.session_idle_s > 0
+                                  ? static_cast<std::int64_t>(settings.session_idle_s) * kSecond
+                                  : std::numeric_limits<std::int64_t>::max();
     if (now.micros - s->last_seen.micros >= idle) {
       // The cached copy may be behind a last_seen written elsewhere: the store decides, under
       // the session lock so that a logout meanwhile is not undone by caching what we read.
@@ -749,7 +753,7 @@ struct SecurityService::Impl {
     ++u.failed_logins;
     Detail d;
     d.str("reason", "wrong-password").num("failures", u.failed_logins);
-    if (u.failed_logins >= settings.lockout_after) {
+    if (settings.lockout_after > 0 && u.failed_logins >= settings.lockout_after) {
       const std::int64_t s = lock_seconds(u.failed_logins);
       u.locked_until = plus_seconds(now, s);
       d.num("locked_s", s);

@@ -519,6 +519,19 @@ TEST_F(SecurityTest, AbsoluteExpiry) {
   EXPECT_TRUE(admit_session(r.session_token).clear_session_cookie);
 }
 
+TEST_F(SecurityTest, NoIdleTimeoutWhenZero) {
+  SecuritySettings s = base_settings();
+  s.session_idle_s = 0;
+  s.session_ttl_s = 10000;
+  start(s);
+  add_user("alice");
+  LoginResult r = svc_->login("alice", kPw, "");
+  advance(9999);
+  EXPECT_TRUE(admit_session(r.session_token).principal.authenticated());
+  advance(1);
+  EXPECT_TRUE(admit_session(r.session_token).clear_session_cookie);
+}
+
 TEST_F(SecurityTest, LogoutEndsSession) {
   start();
   add_user("alice");
