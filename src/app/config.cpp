@@ -5,15 +5,17 @@
 
 #include <cstdlib>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
+#include "security/crypto.hpp"
 
 namespace shikong::app {
 namespace {
 
 struct Setting {
-  const char* key;
+  std::string key;
   std::function<void(Config&, const std::string&)> set;
   std::function<std::string(const Config&)> get;
 };
@@ -27,6 +29,17 @@ std::int64_t to_int(const std::string& key, const std::string& v) {
   } catch (const std::exception&) {
     throw InvalidInput("invalid-config", "setting '" + key + "' needs a whole number", key);
   }
+}
+
+std::int64_t to_int_in(const std::string& key, const std::string& v, std::int64_t lo,
+                       std::int64_t hi) {
+  std::int64_t n = to_int(key, v);
+  if (n < lo || n > hi)
+    throw InvalidInput("invalid-config",
+                       "setting '" + key + "' must be between " + std::to_string(lo) + " and " +
+                           std::to_string(hi),
+                       key);
+  return n;
 }
 
 bool to_bool(const std::string& key, const std::string& v) {
@@ -54,8 +67,117 @@ bool to_bool(const std::string& key, const std::string& v) {
         [](const Config& c) { return std::string(c.member ? "true" : "false"); } \
   }
 
+#define SK_INT_IN(k, member, lo, hi)                                           \
+  Setting {                                                                    \
+    k,                                                                         \
+        [](Config& c, const std::string& v) {                                  \
+          c.member = static_cast<decltype(c.member)>(to_int_in(k, v, lo, hi)); \
+        },                                                                     \
+        [](const Config& c) { return std::string(std::to_string(c.member)); }  \
+  }
+
+std::string one_of(const std::string& key, const std::string& v,
+                   std::initializer_list<std::string_view> allowed) {
+  std::string list;
+  for (auto a : allowed) {
+    if (v == a) return v;
+    list += list.empty() ? "" : ", ";
+    list += a;
+  }
+  throw InvalidInput("invalid-config", "setting '" + key + "' must be one of " + list, key);
+}
+
+std::vector<std::string> split_commas(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    auto part = text.substr(start, comma - start);
+    while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
+    while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
+    if (!part.empty()) out.emplace_back(part);
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::vector<Cidr> parse_proxies(const std::string& key, std::string_view text) {
+  std::vector<Cidr> out;
+  for (const auto& part : split_commas(text)) {
+    auto cidr = parse_cidr(part);
+    if (!cidr)
+      throw InvalidInput("invalid-config",
+                         "setting '" + key +
+                             "' takes IP addresses or CIDR blocks separated by "
+                             "commas; '" +
+                             part + "' is neither",
+                         key);
+    out.push_back(*cidr);
+  }
+  return out;
+}
+
+security::BucketSpec bucket(const std::string& key, const std::string& v) {
+  try {
+    return security::parse_bucket_spec(v);
+  } catch (const Error&) {
+    throw InvalidInput(
+        "invalid-config",
+        "setting '" + key + "' takes a rate such as \"100/s burst 200\", \"30/min\" or \"off\"",
+        key);
+  }
+}
+
+// The limits of a class, created from "api"'s (which a class without its own uses) on first
+// change, so that changing one dimension keeps the others as they were in effect.
+std::array<security::BucketSpec, security::dimension_count>& class_limits(
+    security::RateLimitSettings& limits, std::string_view route_class) {
+  auto it = limits.limits.find(route_class);
+  if (it != limits.limits.end()) return it->second;
+  std::array<security::BucketSpec, security::dimension_count> start{};
+  if (auto api = limits.limits.find(std::string_view("api")); api != limits.limits.end())
+    start = api->second;
+  return limits.limits.emplace(std::string(route_class), start).first->second;
+}
+
+const std::array<security::BucketSpec, security::dimension_count>* find_class_limits(
+    const security::RateLimitSettings& limits, std::string_view route_class) {
+  auto it = limits.limits.find(route_class);
+  if (it == limits.limits.end()) it = limits.limits.find(std::string_view("api"));
+  return it == limits.limits.end() ? nullptr : &it->second;
+}
+
+void add_limit_settings(std::vector<Setting>& all) {
+  for (std::string_view cls : security::limit_classes) {
+    std::string name(cls);
+    // limits.<class>: every dimension at once (described per dimension below).
+    all.push_back(Setting{"limits." + name,
+                          [name](Config& c, const std::string& v) {
+                            auto spec = bucket("limits." + name, v);
+                            class_limits(c.limits, name).fill(spec);
+                          },
+                          nullptr});
+    for (std::size_t d = 0; d < security::dimension_count; ++d) {
+      std::string key =
+          "limits." + name + "." + std::string(security::to_string(security::Dimension(d)));
+      all.push_back(Setting{key,
+                            [name, key, d](Config& c, const std::string& v) {
+                              class_limits(c.limits, name)[d] = bucket(key, v);
+                            },
+                            [name, d](const Config& c) {
+                              auto* l = find_class_limits(c.limits, name);
+                              return l ? security::to_string((*l)[d]) : std::string("off");
+                            }});
+    }
+  }
+  all.push_back(SK_INT_IN("limits.ban_after", limits.ban_after, 1, 1'000'000'000));
+  all.push_back(SK_INT_IN("limits.ban_window_s", limits.ban_window_s, 1, 365 * 86400));
+  all.push_back(SK_INT_IN("limits.ban_s", limits.ban_s, 0, 365 * 86400));
+}
+
 const std::vector<Setting>& settings() {
-  static const std::vector<Setting> all = {
+  static std::vector<Setting> all = {
       SK_STRING("storage.data_dir", data_dir),
       SK_STRING("server.listen", listen),
       SK_STRING("server.public_url", public_url),
@@ -74,7 +196,49 @@ const std::vector<Setting>& settings() {
       SK_INT("features.max_limit", max_limit),
       SK_INT("import.threads", import_threads),
       SK_STRING("log.level", log_level),
+      SK_BOOL("security.require_key", require_key),
+      SK_BOOL("security.open_registration", open_registration),
+      Setting{"security.trusted_proxies",
+              [](Config& c, const std::string& v) {
+                parse_proxies("security.trusted_proxies", v);
+                c.trusted_proxies = v;
+              },
+              [](const Config& c) { return c.trusted_proxies; }},
+      Setting{"security.admin_user",
+              [](Config& c, const std::string& v) {
+                if (v.empty())
+                  throw InvalidInput("invalid-config",
+                                     "setting 'security.admin_user' needs a user name",
+                                     "security.admin_user");
+                c.admin_user = v;
+              },
+              [](const Config& c) { return c.admin_user; }},
+      // Never shown by describe(): it is a secret.
+      Setting{"security.admin_password",
+              [](Config& c, const std::string& v) { c.admin_password = v; },
+              [](const Config& c) { return std::string(c.admin_password.empty() ? "" : "(set)"); }},
+      SK_INT_IN("security.session_ttl_s", session_ttl_s, 60, 366 * 86400),
+      SK_INT_IN("security.session_idle_s", session_idle_s, 60, 366 * 86400),
+      SK_INT_IN("security.lockout_after", lockout_after, 1, 1'000'000),
+      SK_INT_IN("security.lockout_base_s", lockout_base_s, 1, 86400),
+      SK_INT_IN("security.lockout_max_s", lockout_max_s, 1, 366 * 86400),
+      Setting{"security.password_cost",
+              [](Config& c, const std::string& v) {
+                c.password_cost =
+                    one_of("security.password_cost", v, {"interactive", "moderate", "test"});
+              },
+              [](const Config& c) { return c.password_cost; }},
+      SK_INT_IN("security.clock_offset_s", clock_offset_s, -100LL * 365 * 86400,
+                100LL * 365 * 86400),
+      Setting{"security.cookie_secure",
+              [](Config& c, const std::string& v) {
+                c.cookie_secure =
+                    v == "auto" ? v : (to_bool("security.cookie_secure", v) ? "true" : "false");
+              },
+              [](const Config& c) { return c.cookie_secure; }},
   };
+  static const bool limits_added = (add_limit_settings(all), true);
+  (void)limits_added;
   return all;
 }
 
@@ -93,6 +257,40 @@ void apply_setting(Config& config, const std::string& key, const std::string& va
   throw InvalidInput("unknown-setting", "there is no setting '" + key + "'", key);
 }
 
+namespace {
+
+// A value as the text apply_setting takes; an array of strings is joined with commas
+// (security.trusted_proxies = ["10.0.0.0/8", "192.0.2.1"]).
+std::string toml_text(const std::string& key, const toml::node& value) {
+  if (auto s = value.value<std::string>(); s && value.is_string()) return *s;
+  if (value.is_integer()) return std::to_string(*value.value<std::int64_t>());
+  if (value.is_boolean()) return *value.value<bool>() ? "true" : "false";
+  if (const auto* array = value.as_array()) {
+    std::string out;
+    for (const auto& item : *array) {
+      if (!item.is_string())
+        throw InvalidInput("invalid-config", "setting '" + key + "' takes a list of strings", key);
+      out += out.empty() ? "" : ",";
+      out += *item.value<std::string>();
+    }
+    return out;
+  }
+  throw InvalidInput("invalid-config", "setting '" + key + "' has an unsupported type", key);
+}
+
+// Nested tables ([limits.tiles] ip = "...") name settings by their dotted path.
+void apply_toml_table(Config& config, const std::string& prefix, const toml::table& table) {
+  for (auto&& [key, value] : table) {
+    std::string full = prefix + "." + std::string(key.str());
+    if (const auto* inner = value.as_table())
+      apply_toml_table(config, full, *inner);
+    else
+      apply_setting(config, full, toml_text(full, value));
+  }
+}
+
+}  // namespace
+
 void apply_toml_file(Config& config, const std::filesystem::path& file) {
   toml::table table;
   try {
@@ -109,20 +307,7 @@ void apply_toml_file(Config& config, const std::filesystem::path& file) {
       throw InvalidInput("invalid-config",
                          "top-level key '" + std::string(section.str()) + "' must be a [section]",
                          "config");
-    for (auto&& [key, value] : *inner) {
-      std::string full = std::string(section.str()) + "." + std::string(key.str());
-      std::string text;
-      if (auto s = value.value<std::string>(); s && value.is_string())
-        text = *s;
-      else if (value.is_integer())
-        text = std::to_string(*value.value<std::int64_t>());
-      else if (value.is_boolean())
-        text = *value.value<bool>() ? "true" : "false";
-      else
-        throw InvalidInput("invalid-config", "setting '" + full + "' has an unsupported type",
-                           full);
-      apply_setting(config, full, text);
-    }
+    apply_toml_table(config, std::string(section.str()), *inner);
   }
 }
 
@@ -135,8 +320,35 @@ void apply_environment(Config& config) {
 
 std::map<std::string, std::string> describe(const Config& config) {
   std::map<std::string, std::string> out;
-  for (const auto& s : settings()) out[s.key] = s.get(config);
+  for (const auto& s : settings())
+    if (s.get) out[s.key] = s.get(config);
   return out;
+}
+
+security::SecuritySettings security_settings(const Config& config) {
+  security::SecuritySettings s;
+  s.require_key = config.require_key;
+  s.open_registration = config.open_registration;
+  s.time_zone = config.time_zone;
+  s.password_cost = config.password_cost == "moderate" ? security::PasswordCost::moderate
+                    : config.password_cost == "test"   ? security::PasswordCost::test
+                                                       : security::PasswordCost::interactive;
+  s.session_ttl_s = config.session_ttl_s;
+  s.session_idle_s = config.session_idle_s;
+  s.lockout_after = config.lockout_after;
+  s.lockout_base_s = config.lockout_base_s;
+  s.lockout_max_s = config.lockout_max_s;
+  s.rate_limits = config.limits;
+  return s;
+}
+
+std::vector<Cidr> trusted_proxies(const Config& config) {
+  return parse_proxies("security.trusted_proxies", config.trusted_proxies);
+}
+
+bool cookie_secure(const Config& config) {
+  if (config.cookie_secure == "auto") return config.public_url.rfind("https://", 0) == 0;
+  return config.cookie_secure == "true";
 }
 
 }  // namespace shikong::app

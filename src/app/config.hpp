@@ -6,6 +6,11 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
+
+#include "core/net_address.hpp"
+#include "security/rate_limiter.hpp"
+#include "security/security.hpp"
 
 namespace shikong::app {
 
@@ -34,13 +39,38 @@ struct Config {
   int import_threads = 1;
   // [log]
   std::string log_level = "info";
+  // [security]
+  bool require_key = false;
+  bool open_registration = true;
+  std::string trusted_proxies;  // comma-separated addresses or CIDRs (X-Forwarded-For senders)
+  std::string admin_user = "admin";
+  std::string admin_password;  // empty: no admin is created at start
+  int session_ttl_s = 8 * 3600;
+  int session_idle_s = 2 * 3600;
+  int lockout_after = 5;
+  int lockout_base_s = 30;
+  int lockout_max_s = 3600;
+  std::string password_cost = "interactive";  // interactive | moderate | test
+  std::int64_t clock_offset_s = 0;            // testing aid: the security clock runs this far ahead
+  std::string cookie_secure = "auto";         // auto (when public_url is https) | true | false
+  // [limits]: token buckets per route class and dimension, and bans
+  security::RateLimitSettings limits = security::RateLimitSettings::defaults();
 };
 
 // Keys are "section.key" (e.g. "server.listen"); environment names are SHIKONG_<SECTION>_<KEY>
-// upper-cased, plus the short forms SHIKONG_DATA and SHIKONG_LISTEN.
+// upper-cased, plus the short forms SHIKONG_DATA and SHIKONG_LISTEN. Rate limits are
+// "limits.<class>" (every dimension of a route class) and "limits.<class>.<dimension>"
+// (SHIKONG_LIMITS_TILES_IP); in TOML also as a [limits.<class>] table of dimensions.
 void apply_toml_file(Config& config, const std::filesystem::path& file);
 void apply_environment(Config& config);
 void apply_setting(Config& config, const std::string& key, const std::string& value);
 std::map<std::string, std::string> describe(const Config& config);
+
+// The security engine's settings (time zone from datum.time_zone, limits from [limits]).
+security::SecuritySettings security_settings(const Config& config);
+// security.trusted_proxies parsed (validated when set, so this does not throw).
+std::vector<Cidr> trusted_proxies(const Config& config);
+// security.cookie_secure resolved: "auto" is true when server.public_url starts with https://.
+bool cookie_secure(const Config& config);
 
 }  // namespace shikong::app

@@ -1,4 +1,5 @@
-// shikong: one binary with subcommands (serve, import, export, datasets, info). Common options
+// shikong: one binary with subcommands (serve, import, export, datasets, info, user, key). Common
+// options
 // --data and --config are read here; each subcommand parses its own.
 #include <cstdio>
 #include <cstring>
@@ -24,6 +25,14 @@ constexpr const char* usage =
     "  export ID [--format geojson|csv|gpkg|shapefile] [--crs CRS] [-o FILE]\n"
     "  datasets                          list datasets\n"
     "  info ID                           describe a dataset\n"
+    "  user add NAME [--admin|--role R] [--password-stdin|--password P]\n"
+    "      [--display-name T] [--email E] [--group G]...   create an account\n"
+    "  user list                         list accounts\n"
+    "  user passwd NAME [--password-stdin|--password P]    reset a password (ends sessions)\n"
+    "  user delete NAME                  delete an account with its keys and sessions\n"
+    "  key add --user NAME [--name N] [--referer P]... [--ip CIDR]... [--quota SERVICE=N]...\n"
+    "      [--expires TIME] [--disabled]  create an API key; prints the key (shown only once)\n"
+    "  key list [--user NAME]            list API keys (never their secrets)\n"
     "\n"
     "common options:\n"
     "  --data DIR      data directory (default ./var; SHIKONG_DATA)\n"
@@ -78,6 +87,8 @@ int main(int argc, char** argv) {
     if (command == "export") return app::run_export(cl);
     if (command == "datasets") return app::run_datasets(cl);
     if (command == "info") return app::run_info(cl);
+    if (command == "user") return app::run_user(cl);
+    if (command == "key") return app::run_key(cl);
     std::fprintf(stderr, "shikong: unknown command '%s'\n\n%s", command.c_str(), usage);
     return 2;
   } catch (const Error& e) {

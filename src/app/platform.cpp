@@ -3,6 +3,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <filesystem>
+
 #include "core/log.hpp"
 #include "datum/crs.hpp"
 #include "datum/time.hpp"
@@ -41,6 +44,21 @@ std::unique_ptr<storage::Store> open_store(const Config& config) {
   storage::SqliteOptions options;
   options.data_dir = config.data_dir;
   return storage::open_sqlite_store(options);
+}
+
+std::unique_ptr<storage::AccountStore> open_account_store(const Config& config) {
+  std::filesystem::create_directories(config.data_dir);
+  return storage::open_sqlite_account_store(config.data_dir);
+}
+
+security::SecurityService::Clock security_clock(const Config& config) {
+  const std::int64_t offset = config.clock_offset_s * 1'000'000;
+  return [offset] {
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    return Instant{micros + offset};
+  };
 }
 
 }  // namespace shikong::app

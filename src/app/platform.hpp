@@ -1,10 +1,12 @@
 // Process-wide set-up shared by every subcommand: logging, the platform datum and zone, and
-// opening the configured store.
+// opening the configured store and the security engine's account store.
 #pragma once
 
 #include <memory>
 
 #include "app/config.hpp"
+#include "security/security.hpp"
+#include "storage/accounts.hpp"
 #include "storage/store.hpp"
 
 namespace shikong::app {
@@ -12,5 +14,9 @@ namespace shikong::app {
 void install_logging(const Config& config);
 void apply_platform_datum(const Config& config);
 std::unique_ptr<storage::Store> open_store(const Config& config);
+// <data_dir>/security.sqlite (users, sessions, keys, usage, grants, bans, audit).
+std::unique_ptr<storage::AccountStore> open_account_store(const Config& config);
+// The security engine's clock: the system clock shifted by security.clock_offset_s.
+security::SecurityService::Clock security_clock(const Config& config);
 
 }  // namespace shikong::app

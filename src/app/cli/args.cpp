@@ -1,3 +1,4 @@
+// Args: the flag reader the subcommands share.
 #include "app/cli/args.hpp"
 
 #include "core/error.hpp"
@@ -25,9 +26,9 @@ Args::Args(const std::vector<std::string>& args, const std::set<std::string>& va
           throw InvalidInput("missing-value", name + " needs a value", name);
         value = args[++i];
       }
-      values_[name] = value;
+      values_[name].push_back(value);
     } else if (booleans.count(name) && !inline_value) {
-      values_[name] = "true";
+      values_[name] = {"true"};
     } else {
       throw InvalidInput("unknown-option", "unknown option " + name, name);
     }
@@ -36,7 +37,12 @@ Args::Args(const std::vector<std::string>& args, const std::set<std::string>& va
 
 std::string Args::get(const std::string& flag, const std::string& fallback) const {
   auto it = values_.find(flag);
-  return it == values_.end() ? fallback : it->second;
+  return it == values_.end() ? fallback : it->second.back();
+}
+
+std::vector<std::string> Args::get_all(const std::string& flag) const {
+  auto it = values_.find(flag);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
 bool Args::has(const std::string& flag) const {

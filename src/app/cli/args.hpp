@@ -1,4 +1,5 @@
-// A small flag reader for subcommands: --name VALUE, --name=VALUE, boolean --flag, positionals.
+// A small flag reader for subcommands: --name VALUE, --name=VALUE, boolean --flag, positionals;
+// a valued flag may repeat (get() gives the last value, get_all() every one in order).
 #pragma once
 
 #include <map>
@@ -15,11 +16,12 @@ class Args {
   Args(const std::vector<std::string>& args, const std::set<std::string>& valued,
        const std::set<std::string>& booleans);
   std::string get(const std::string& flag, const std::string& fallback = {}) const;
+  std::vector<std::string> get_all(const std::string& flag) const;
   bool has(const std::string& flag) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
 
  private:
-  std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> values_;
   std::vector<std::string> positionals_;
 };
 

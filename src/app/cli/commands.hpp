@@ -18,5 +18,7 @@ int run_import(CommandLine& cl);
 int run_export(CommandLine& cl);
 int run_datasets(CommandLine& cl);
 int run_info(CommandLine& cl);
+int run_user(CommandLine& cl);  // user add|list|passwd|delete
+int run_key(CommandLine& cl);   // key add|list
 
 }  // namespace shikong::app

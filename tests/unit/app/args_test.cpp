@@ -16,6 +16,16 @@ TEST(Args, ValuedBooleanAndPositional) {
   EXPECT_EQ(a.get("--missing", "x"), "x");
 }
 
+TEST(Args, RepeatedFlagsKeepEveryValueInOrder) {
+  Args a({"--referer", "*.example.org", "--ip=10.0.0.0/8", "--referer", "maps.example.com"},
+         {"--referer", "--ip", "--quota"}, {});
+  EXPECT_EQ(a.get_all("--referer"),
+            (std::vector<std::string>{"*.example.org", "maps.example.com"}));
+  EXPECT_EQ(a.get("--referer"), "maps.example.com");
+  EXPECT_EQ(a.get_all("--ip"), (std::vector<std::string>{"10.0.0.0/8"}));
+  EXPECT_TRUE(a.get_all("--quota").empty());
+}
+
 TEST(Args, ErrorsNameTheOption) {
   try {
     Args a({"--bogus"}, {}, {});
