@@ -945,8 +945,9 @@ LoginResult SecurityService::login(std::string_view name, std::string_view passw
     if (!u) {
       verify_password(s.dummy(), password);  // the same work as for a known name
       s.count_auth_failure("invalid-credentials");
-      s.record("anonymous", "login-failed", user_name, ip, "failed",
-               Detail().str("reason", "unknown-user").done());
+      // What was typed is kept only when it could be a name: no megabytes or control bytes.
+      s.record("anonymous", "login-failed", valid_user_name(user_name) ? user_name : "", ip,
+               "failed", Detail().str("reason", "unknown-user").done());
       throw Unauthorized("invalid-credentials", "The user name or password is wrong.");
     }
     if (!s.verify_with_lockout(*u, password, ip, now))
@@ -1378,7 +1379,12 @@ std::pair<Dimension, std::string> ban_target(std::string_view dimension, std::st
     if (!a) throw InvalidInput("invalid-value", "An IP ban needs an IP address.", "value");
     return {*d, a->to_string()};
   }
-  if (*d == Dimension::referer) return {*d, referer_host(value)};
+  if (*d == Dimension::referer) {
+    std::string host = referer_host(value);
+    if (host.empty())
+      throw InvalidInput("invalid-value", "A Referer ban needs a host name.", "value");
+    return {*d, std::move(host)};
+  }
   return {*d, std::string(value)};
 }
 

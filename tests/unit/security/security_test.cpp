@@ -179,6 +179,13 @@ class SecurityTest : public ::testing::Test {
     c.method = "GET";
     return svc_->admit(c);
   }
+  Admission admit_key_less_referer(const std::string& referer) {
+    ClientInfo c;
+    c.ip = "192.0.2.77";
+    c.referer = referer;
+    c.route_class = "maps";
+    return svc_->admit(c);
+  }
   Admission admit_anonymous(const std::string& cls, const std::string& ip = "192.0.2.9") {
     ClientInfo c;
     c.ip = ip;
@@ -357,6 +364,10 @@ TEST_F(SecurityTest, LoginFailuresLookTheSame) {
   EXPECT_EQ(failed[1].detail, R"({"reason":"wrong-password","failures":1})");
   EXPECT_EQ(failed[2].detail, R"({"reason":"disabled"})");
   EXPECT_EQ(svc_->counters().auth_failures_by_reason.at("invalid-credentials"), 4);
+  // A "name" that cannot be one is not copied into the log.
+  EXPECT_EQ(error_code([&] { svc_->login(std::string(5000, 'a'), kPw, ""); }),
+            "invalid-credentials");
+  EXPECT_EQ(events("login-failed").back().target, "");
 }
 
 TEST_F(SecurityTest, LockoutDoublesAndExpires) {
@@ -1004,17 +1015,24 @@ TEST_F(SecurityTest, AdminBansAndUnbans) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].value, "192.0.2.50");
   EXPECT_EQ(list[0].reason, "scraper");
+  EXPECT_EQ(error_code([&] { svc_->ban(admin, "referer", "https:///", 60, "", ""); }),
+            "invalid-value");
+  svc_->ban(admin, "referer", "https://Evil.example.com/page", 60, "", "");
+  EXPECT_EQ(admit_key_less_referer("https://evil.example.com/x").code, "banned");
+  svc_->unban(admin, "referer", "evil.example.com", "");
+  EXPECT_TRUE(admit_key_less_referer("https://evil.example.com/x").allowed);
   svc_->ban(admin, "user", "alice", 60, "", "");
   svc_->unban(admin, "ip", "192.0.2.50", "192.0.2.1");
   EXPECT_TRUE(admit_anonymous("tiles", "192.0.2.50").allowed);
   EXPECT_EQ(svc_->bans().size(), 1u);
   auto b = events("ban");
-  ASSERT_EQ(b.size(), 2u);
+  ASSERT_EQ(b.size(), 3u);
   EXPECT_EQ(b[0].actor, "root");
   EXPECT_EQ(b[0].detail, R"({"dimension":"ip","seconds":600,"reason":"scraper"})");
   auto u = events("unban");
-  ASSERT_EQ(u.size(), 1u);
-  EXPECT_EQ(u[0].target, "192.0.2.50");
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_EQ(u[0].target, "evil.example.com");
+  EXPECT_EQ(u[1].target, "192.0.2.50");
 }
 
 // ---- quotas and usage ------------------------------------------------------------------------
