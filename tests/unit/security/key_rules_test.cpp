@@ -346,6 +346,29 @@ TEST(KeyRules, DaysInHavanaWhereMidnightIsSkippedOrRepeated) {
   EXPECT_EQ(next_day_start(utc(2024, 11, 3, 5, 30), z), utc(2024, 11, 4, 5));
 }
 
+TEST(KeyRules, DayBoundariesHoldAllYear) {
+  // Every 20 minutes through 2024: the next day starts after `t`, within 25 hours, on another
+  // day, and the microsecond before it is still the day of `t`. Lord Howe moves by 30 minutes,
+  // Santiago and Havana change at midnight, Berlin at 02:00.
+  for (auto z : {"Europe/Berlin", "America/Havana", "America/Santiago", "Australia/Lord_Howe",
+                 "Asia/Shanghai", "UTC"}) {
+    SCOPED_TRACE(z);
+    int failures = 0;
+    for (Instant t = utc(2024, 1, 1); t < utc(2025, 1, 1) && failures < 5;
+         t.micros += std::int64_t{1200} * 1'000'000) {
+      const std::string day = day_of(t, z);
+      const Instant next = next_day_start(t, z);
+      const bool ok = next > t && next.micros - t.micros <= std::int64_t{25} * 3600 * 1'000'000 &&
+                      day_of(next, z) > day && day_of(Instant{next.micros - 1}, z) == day;
+      if (!ok) {
+        ++failures;
+        ADD_FAILURE() << "t=" << t.micros / 1'000'000 << " day=" << day
+                      << " next=" << next.micros / 1'000'000;
+      }
+    }
+  }
+}
+
 TEST(KeyRules, UnknownZones) {
   for (auto z : {"", "Mars/Olympus_Mons", "Europe/Berlin ", "not a zone", "Etc/Unknown"}) {
     try {
