@@ -559,10 +559,13 @@ struct SecurityService::Impl {
 
   // Takes one request of the key's daily quota (if it has one for the service); false when
   // it is spent (counted as a denial).
+  // `next_day` receives the start of the next day (from the cache: a flood of spent-quota
+  // requests does no time zone arithmetic).
   bool take_usage(const std::string& key_id, std::string_view service, Instant now,
-                  std::optional<std::int64_t> quota) {
+                  std::optional<std::int64_t> quota, Instant& next_day) {
     std::lock_guard lock(usage_mutex);
     const std::string d = day_locked(now);
+    next_day = day_end;
     load_day_locked(d);
     UsageCell& cell = usage[UsageId{key_id, std::string(service), d}];
     if (quota && cell.total >= *quota) {
@@ -865,9 +868,9 @@ Admission SecurityService::admit(const ClientInfo& c) {
   if (counted) {
     std::optional<std::int64_t> quota;
     if (auto q = key->quotas.find(std::string(rc)); q != key->quotas.end()) quota = q->second;
-    if (!s.take_usage(key->id, rc, now, quota)) {
+    Instant next;
+    if (!s.take_usage(key->id, rc, now, quota, next)) {
       s.note_key_denial(key, "quota-exceeded", c, a.principal.actor(), now);
-      const Instant next = next_day_start(now, settings_.time_zone);
       return s.refuse(std::move(a), svc, 429, "quota-exceeded",
                       "The API key's daily quota for this service is spent.",
                       seconds_until(now, next));
