@@ -77,11 +77,18 @@ struct Limit {
 };
 
 Limit to_limit(const BucketSpec& spec) {
-  if (spec.unlimited()) return {};
+  if (!(spec.rate > 0)) return {};  // also NaN
+  // Clamped so that the integer arithmetic below cannot overflow for any spec a program
+  // builds by hand (the parser's bounds are tighter): an interval of at most a year, a
+  // tolerance of at most a thousand years.
+  constexpr double kMaxInterval = 366.0 * 86400 * 1e6;
+  constexpr double kMaxTolerance = 1000 * kMaxInterval;
   const double rate = std::min(spec.rate, kMaxRatePerSecond);
-  const auto interval = std::max<std::int64_t>(1, std::llround(1e6 / rate));
-  const auto burst = static_cast<std::int64_t>(std::clamp(std::floor(spec.burst), 1.0, kMaxBurst));
-  return {interval, (burst - 1) * interval};
+  const double interval = std::clamp(std::round(1e6 / rate), 1.0, kMaxInterval);
+  const double burst =
+      std::isnan(spec.burst) ? 1.0 : std::clamp(std::floor(spec.burst), 1.0, kMaxBurst);
+  return {static_cast<std::int64_t>(interval),
+          static_cast<std::int64_t>(std::min((burst - 1) * interval, kMaxTolerance))};
 }
 
 std::uint64_t key_hash(std::string_view key) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <thread>
 
 #include "core/error.hpp"
@@ -187,6 +188,22 @@ TEST(RateLimiter, BurstThenRefusalsThenOneTokenPerInterval) {
   fc.advance_s(3600);
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(rl.admit("api", c).allowed) << i;
   EXPECT_FALSE(rl.admit("api", c).allowed);
+}
+
+TEST(RateLimiter, ExtremeHandBuiltSpecsStayWellDefined) {
+  FakeClock fc;
+  RateLimitSettings s;
+  s.limits.clear();
+  s.limits["api"][at(Dimension::ip)] = BucketSpec{1e-30, 1e30};       // clamped, no overflow
+  s.limits["api"][at(Dimension::key)] = BucketSpec{std::nan(""), 5};  // not a rate: unlimited
+  s.limits["api"][at(Dimension::cookie)] = BucketSpec{1e12, 0};       // burst at least 1
+  RateLimiter rl(s, fc.clock());
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(rl.admit("api", client("192.0.2.1", "k")).allowed);
+  const auto c = client("", "", "s1");
+  EXPECT_TRUE(rl.admit("api", c).allowed);
+  EXPECT_FALSE(rl.admit("api", c).allowed);
+  fc.advance_us(1);  // rates above 1e6/s are treated as 1e6/s
+  EXPECT_TRUE(rl.admit("api", c).allowed);
 }
 
 TEST(RateLimiter, SlowRatesAreExact) {
