@@ -11,7 +11,10 @@
 #include <set>
 #include <system_error>
 
+#include "api/json_body.hpp"
 #include "api/openapi.hpp"
+#include "api/route_docs.hpp"
+#include "api/security_gate.hpp"
 #include "core/dataset_id.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -46,6 +49,7 @@ struct State {
   fs::path upload_dir;
   ApiSettings settings;
   CanRead can_read;
+  security::SecurityService* security = nullptr;  // null: no accounts, everything open
   std::shared_ptr<ogc::ApiDocs> docs;
   const protocol::Router* router = nullptr;
 };
@@ -78,6 +82,23 @@ storage::DatasetInfo find_visible(const State& st, const Request& req, std::stri
   if (!ds || !st.can_read(req, *ds))
     throw NotFound("dataset-not-found", "there is no dataset with this id", "datasetId");
   return std::move(*ds);
+}
+
+// With accounts, a change needs can_write: an invisible dataset stays a 404, a visible one
+// the caller may not change is a 403.
+void require_writable(const State& st, const Request& req, const storage::DatasetInfo& ds) {
+  if (!st.security) return;
+  if (!st.security->can_write(principal_of(req), ds.id, ds.access, ds.owner))
+    throw Forbidden("forbidden", "only the dataset's owner or an admin may change it");
+}
+
+// A short JSON object for the audit log's detail.
+std::string audit_detail(std::initializer_list<std::pair<std::string_view, std::string_view>> m) {
+  JsonWriter w(128);
+  w.begin_object();
+  for (const auto& [k, v] : m) w.member(k, v);
+  w.end_object();
+  return w.take();
 }
 
 void reject_unknown_parameters(const State& st, const Request& req,
@@ -366,6 +387,7 @@ struct UploadDir {
 };
 
 Response upload(const State& st, Request& req) {
+  if (st.security) require_role(principal_of(req), security::Role::publisher);
   const std::string content_type(req.header("Content-Type").value_or(""));
   const std::string media = lower(media_type_of(content_type));
   UploadDir dir;
@@ -455,12 +477,26 @@ Response upload(const State& st, Request& req) {
     files.push_back(target);
   }
 
-  if (!replace && st.store->find_dataset(options.dataset_id))
-    throw Conflict("dataset-exists",
-                   "a dataset with this id exists; choose another id or give replace=true");
+  if (auto existing = st.store->find_dataset(options.dataset_id)) {
+    if (!replace)
+      throw Conflict("dataset-exists",
+                     "a dataset with this id exists; choose another id or give replace=true");
+    // Replacing is changing: someone else's dataset is refused (a 409 when it is invisible,
+    // as the id is taken all the same).
+    if (st.security && !st.security->can_write(principal_of(req), existing->id, existing->access,
+                                               existing->owner)) {
+      if (st.can_read(req, *existing))
+        throw Forbidden("forbidden", "only the dataset's owner or an admin may replace it");
+      throw Conflict("dataset-exists", "a dataset with this id exists; choose another id");
+    }
+  }
+  if (st.security) options.owner = principal_of(req).user;
 
   storage::Job job = st.jobs->submit(files, options);
   dir.keep = true;
+  if (st.security)
+    st.security->audit(principal_of(req).actor(), "upload", options.dataset_id, req.remote_ip, "ok",
+                       audit_detail({{"job", job.id}, {"replace", replace ? "true" : "false"}}));
   JsonWriter w(1024);
   write_job(w, st, req, job);
   Response r = json(w.take(), 202);
@@ -501,6 +537,7 @@ Response get_dataset(const State& st, Request& req) {
 Response patch_dataset(const State& st, Request& req) {
   reject_unknown_parameters(st, req, {});
   const auto ds = find_visible(st, req, req.path_param("datasetId"));
+  require_writable(st, req, ds);
   const std::string media = lower(media_type_of(req.header("Content-Type").value_or("")));
   if (media != "application/json" && media != "application/merge-patch+json")
     throw Unsupported("unsupported-media-type", "send the changes as application/merge-patch+json",
@@ -548,6 +585,9 @@ Response patch_dataset(const State& st, Request& req) {
     }
   }
   const auto updated = st.store->update_dataset(ds.id, patch);
+  if (st.security && patch.access && *patch.access != ds.access)
+    st.security->audit(principal_of(req).actor(), "access-change", ds.id, req.remote_ip, "ok",
+                       audit_detail({{"from", ds.access}, {"to", *patch.access}}));
   JsonWriter w(4096);
   write_dataset(w, st, req, updated);
   return json(w.take());
@@ -556,7 +596,13 @@ Response patch_dataset(const State& st, Request& req) {
 Response delete_dataset(const State& st, Request& req) {
   reject_unknown_parameters(st, req, {});
   const auto ds = find_visible(st, req, req.path_param("datasetId"));
+  require_writable(st, req, ds);
   st.store->delete_dataset(ds.id);
+  if (st.security) {
+    st.security->forget_dataset(ds.id);
+    st.security->audit(principal_of(req).actor(), "dataset-delete", ds.id, req.remote_ip, "ok",
+                       audit_detail({{"title", ds.title}}));
+  }
   Response r;
   r.status = 204;
   return r;
@@ -566,6 +612,12 @@ Response get_job(const State& st, Request& req) {
   reject_unknown_parameters(st, req, {});
   auto job = st.store->find_job(req.path_param("jobId"));
   if (!job) throw NotFound("job-not-found", "there is no job with this id", "jobId");
+  if (st.security) {
+    // A job tells what someone uploaded: only they and admins see it.
+    const security::Principal& p = principal_of(req);
+    if (!p.has_role(security::Role::admin) && (p.user.empty() || p.user != job->owner))
+      throw NotFound("job-not-found", "there is no job with this id", "jobId");
+  }
   if (!job->dataset_id.empty()) {
     // A job about a dataset the caller may not see is hidden like the dataset.
     if (auto ds = st.store->find_dataset(job->dataset_id); ds && !st.can_read(req, *ds))
@@ -632,30 +684,56 @@ Response download(const State& st, Request& req) {
   return r;
 }
 
+// ---- grants (restricted datasets) ----
+
+Response grants_response(const State& st, std::string_view dataset_id) {
+  JsonWriter w(512);
+  w.begin_object();
+  w.key("grants").begin_array();
+  for (const auto& g : st.security->grants(dataset_id))
+    w.begin_object().member("kind", g.kind).member("grantee", g.grantee).end_object();
+  w.end_array();
+  w.end_object();
+  Response r = json(w.take());
+  r.headers.set("Cache-Control", "no-store");
+  return r;
+}
+
+Response get_grants(const State& st, Request& req) {
+  reject_unknown_parameters(st, req, {});
+  const auto ds = find_visible(st, req, req.path_param("datasetId"));
+  require_writable(st, req, ds);
+  return grants_response(st, ds.id);
+}
+
+Response put_grants(const State& st, Request& req) {
+  reject_unknown_parameters(st, req, {});
+  const auto ds = find_visible(st, req, req.path_param("datasetId"));
+  require_writable(st, req, ds);
+  JsonBody body(req, {"grants"});
+  auto items = body.records("grants", {"kind", "grantee"}, 1000, 256);
+  if (!items) throw InvalidInput("missing-parameter", "the body needs grants", "grants");
+  std::vector<storage::GrantRecord> grants;
+  for (auto& item : *items) {
+    const std::string& kind = item["kind"];
+    if (kind != "user" && kind != "group" && kind != "key")
+      throw InvalidInput("invalid-parameter-value", "a grant's kind is user, group or key",
+                         "grants");
+    if (item["grantee"].empty())
+      throw InvalidInput("invalid-parameter-value", "a grant's grantee must not be empty",
+                         "grants");
+    grants.push_back({ds.id, kind, item["grantee"]});
+  }
+  st.security->set_grants(principal_of(req), ds.id, grants, req.remote_ip);
+  return grants_response(st, ds.id);
+}
+
 Response openapi_document(const State& st, Request& req) {
   return Response::text(build_api_openapi(*st.router, *st.docs, st.settings, req.base_url),
                         std::string(ogc::kOpenApiMediaType));
 }
 
 // ---- route documentation ----
-
-ogc::ParamDoc path_param(std::string name, std::string description) {
-  ogc::ParamDoc p;
-  p.name = std::move(name);
-  p.in = "path";
-  p.description = std::move(description);
-  p.required = true;
-  return p;
-}
-
-ogc::ParamDoc query_param(std::string name, std::string description,
-                          std::string schema = R"({"type":"string"})") {
-  ogc::ParamDoc p;
-  p.name = std::move(name);
-  p.description = std::move(description);
-  p.schema = std::move(schema);
-  return p;
-}
 
 constexpr std::string_view kUploadFieldsSchema =
     R"("id":{"type":"string","pattern":"^[a-z0-9][a-z0-9_-]{0,63}$"},)"
@@ -698,10 +776,18 @@ void register_api_routes(protocol::Router& router, const ApiContext& context) {
   st->jobs = &context.jobs;
   st->upload_dir = context.upload_dir;
   st->settings = context.settings;
-  st->can_read = context.can_read
-                     ? context.can_read
-                     : CanRead([](const Request&, const storage::DatasetInfo&) { return true; });
-  st->docs = std::make_shared<ogc::ApiDocs>();
+  st->security = context.security;
+  if (context.can_read) {
+    st->can_read = context.can_read;
+  } else if (context.security) {
+    security::SecurityService* sec = context.security;
+    st->can_read = [sec](const Request& req, const storage::DatasetInfo& ds) {
+      return sec->can_read(principal_of(req), ds.id, ds.access, ds.owner);
+    };
+  } else {
+    st->can_read = [](const Request&, const storage::DatasetInfo&) { return true; };
+  }
+  st->docs = context.settings.docs ? context.settings.docs : std::make_shared<ogc::ApiDocs>();
   st->router = &router;
   std::shared_ptr<const State> cst = st;
   const std::string& pre = st->settings.prefix;
@@ -774,6 +860,31 @@ void register_api_routes(protocol::Router& router, const ApiContext& context) {
          {dataset_id},
          {},
          {{"204", "Deleted", {}, {}}, not_found}});
+  if (st->security) {
+    const std::string grants_schema =
+        R"({"type":"object","properties":{"grants":{"type":"array","items":{"type":"object",)"
+        R"("additionalProperties":false,"required":["kind","grantee"],"properties":{"kind":)"
+        R"({"type":"string","enum":["user","group","key"]},"grantee":{"type":"string"}}}}}})";
+    const ogc::ResponseDoc forbidden{"403", "The caller may see the dataset but not change it",
+                                     "application/problem+json",
+                                     R"({"$ref":"#/components/schemas/Problem"})"};
+    route("GET", "/datasets/{datasetId}/grants", "Read a dataset's grants", "getGrants", get_grants,
+          {"Who may read a restricted dataset besides its owner and admins: users, groups and "
+           "API keys.",
+           {"Datasets"},
+           {dataset_id},
+           {},
+           {{"200", "The grants", std::string(kJson), grants_schema}, forbidden, not_found}});
+    route("PUT", "/datasets/{datasetId}/grants", "Set a dataset's grants", "putGrants", put_grants,
+          {"Replaces the grants of a dataset.",
+           {"Datasets"},
+           {dataset_id},
+           R"({"required":true,"content":{"application/json":{"schema":)" + grants_schema + "}}}",
+           {{"200", "The grants", std::string(kJson), grants_schema},
+            {"400", "A malformed grant", "application/problem+json", {}},
+            forbidden,
+            not_found}});
+  }
   route(
       "GET", "/datasets/{datasetId}/download", "Download a dataset", "downloadDataset", download,
       {"The whole dataset as a file.",

@@ -46,6 +46,9 @@ struct Request {
   // Who is calling, set by the security gate before the handler runs (a security::Principal;
   // read it with api::principal_of). Empty when no gate is installed.
   std::any principal;
+  // The route's class (protocol::to_string(RouteClass)) as the security gate saw it, for its
+  // `after` step; empty when the gate did not run or skipped the request (health, OPTIONS).
+  std::string route_class;
 
   // Query parameter by exact name (OGC API), or case-insensitive name (OGC KVP).
   std::optional<std::string_view> param(std::string_view name) const;
