@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/net_address.hpp"
 
 namespace shikong::security {
 
@@ -89,6 +90,18 @@ Limit to_limit(const BucketSpec& spec) {
       std::isnan(spec.burst) ? 1.0 : std::clamp(std::floor(spec.burst), 1.0, kMaxBurst);
   return {static_cast<std::int64_t>(interval),
           static_cast<std::int64_t>(std::min((burst - 1) * interval, kMaxTolerance))};
+}
+
+// The identity an IP value stands for. An IPv6 subscriber is handed a whole /64 and can
+// rotate through it at will, so IPv6 clients are limited and banned per /64; an IPv4-mapped
+// address is the IPv4 address. Anything else (not an address) is kept as it is.
+std::optional<std::string> ip_identity(std::string_view value) {
+  if (value.find(':') == std::string_view::npos) return std::nullopt;
+  auto ip = parse_ip(value);
+  if (!ip) return std::nullopt;
+  if (ip->is_v4()) return ip->to_string();
+  std::fill(ip->bytes.begin() + 8, ip->bytes.end(), std::uint8_t{0});
+  return ip->to_string() + "/64";
 }
 
 std::uint64_t key_hash(std::string_view key) {
@@ -374,8 +387,16 @@ struct RateLimiter::Impl {
     evicting.store(false, std::memory_order_release);
   }
 
-  RateDecision admit(std::string_view cls, const ClientKey& client) {
+  RateDecision admit(std::string_view cls, const ClientKey& original) {
     const std::int64_t now = clock().micros;
+    ClientKey normalized;
+    const ClientKey* key = &original;
+    if (auto v = ip_identity(original[Dimension::ip])) {
+      normalized = original;
+      normalized[Dimension::ip] = std::move(*v);
+      key = &normalized;
+    }
+    const ClientKey& client = *key;
     RateDecision decision;
     if (const auto ban = active_ban(client, now)) {
       decision.allowed = false;
@@ -469,7 +490,8 @@ struct RateLimiter::Impl {
 
   void ban(Dimension d, std::string_view value, std::int64_t until) {
     const std::int64_t now = clock().micros;
-    const std::string key = identity_key(d, value);
+    const auto ip = d == Dimension::ip ? ip_identity(value) : std::nullopt;
+    const std::string key = identity_key(d, ip ? std::string_view(*ip) : value);
     Shard& sh = shard_of(key);
     std::lock_guard lock(sh.mutex);
     sh.windows.erase(key);

@@ -49,7 +49,9 @@ struct RateLimitSettings {
   static RateLimitSettings defaults();
 };
 
-// The identities of one request; an empty value is not limited on its dimension.
+// The identities of one request; an empty value is not limited on its dimension. IPv6
+// addresses are limited and banned per /64 (one subscriber's network; bans() lists them as
+// "2001:db8::/64"), IPv4-mapped IPv6 addresses as the IPv4 address.
 struct ClientKey {
   std::array<std::string, dimension_count> values;  // indexed by Dimension
   std::string& operator[](Dimension d) { return values[static_cast<std::size_t>(d)]; }

@@ -305,6 +305,32 @@ TEST(RateLimiter, SeparateIdentitiesAreIndependent) {
   EXPECT_EQ(rl.tracked_buckets(), 4u);
 }
 
+TEST(RateLimiter, Ipv6ClientsAreLimitedPerSlash64) {
+  FakeClock fc;
+  RateLimiter rl(settings_with({{"api", Dimension::ip, "1/min burst 2"}}), fc.clock());
+  EXPECT_TRUE(rl.admit("api", client("2001:db8:1:2::1")).allowed);
+  EXPECT_TRUE(rl.admit("api", client("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).allowed);
+  EXPECT_FALSE(rl.admit("api", client("2001:DB8:1:2::ffff")).allowed);  // same /64
+  EXPECT_TRUE(rl.admit("api", client("2001:db8:1:3::1")).allowed);      // the next /64
+  // An IPv4-mapped address is its IPv4 address.
+  EXPECT_TRUE(rl.admit("api", client("192.0.2.1")).allowed);
+  EXPECT_TRUE(rl.admit("api", client("::ffff:192.0.2.1")).allowed);
+  EXPECT_FALSE(rl.admit("api", client("192.0.2.1")).allowed);
+  // Values that are not addresses are kept as they are.
+  EXPECT_TRUE(rl.admit("api", client("a:b")).allowed);
+  EXPECT_TRUE(rl.admit("api", client("a:c")).allowed);
+
+  rl.ban(Dimension::ip, "2001:db8:9::1", Instant{kStart + 10'000'000});
+  EXPECT_TRUE(rl.admit("api", client("2001:db8:9::2")).banned);
+  EXPECT_FALSE(rl.admit("api", client("2001:db8:9:1::2")).banned);
+  ASSERT_EQ(rl.bans().size(), 1u);
+  EXPECT_EQ(rl.bans()[0].value, "2001:db8:9::/64");
+  rl.unban(Dimension::ip, "2001:db8:9::3");
+  EXPECT_TRUE(rl.bans().empty());
+  rl.ban(Dimension::ip, "::ffff:198.51.100.7", Instant{kStart + 10'000'000});
+  EXPECT_TRUE(rl.admit("api", client("198.51.100.7")).banned);
+}
+
 TEST(RateLimiter, RepeatedRejectionsBanTheIdentityUntilTheBanExpires) {
   FakeClock fc;
   auto s = settings_with({{"api", Dimension::ip, "1/s burst 1"}});
