@@ -339,6 +339,60 @@ TEST_F(GateTest, KeysCrudSecretShownOnceUsageAndQuota) {
   EXPECT_EQ(get(c, "/api/v1/keys/" + id).status, 404);
 }
 
+TEST_F(GateTest, HealthAndPreflightsPassAndAKeyWinsOverTheCookie) {
+  start();
+  Client admin = signed_in("root", "root-password-1");
+  ASSERT_EQ(
+      post(admin, "/api/v1/admin/bans", R"({"dimension":"ip","value":"203.0.113.9","seconds":60})")
+          .status,
+      201);
+  protocol::Route health;
+  health.method = "GET";
+  health.pattern = "/health";
+  health.route_class = protocol::RouteClass::health;
+  protocol::Request req;
+  req.method = "GET";
+  req.remote_ip = "203.0.113.9";
+  EXPECT_FALSE(security_before(*security_, req, health, gate_).has_value());
+  EXPECT_EQ(req.route_class, "");
+  protocol::Route api_route = health;
+  api_route.route_class = protocol::RouteClass::api;
+  req.method = "OPTIONS";
+  EXPECT_FALSE(security_before(*security_, req, api_route, gate_).has_value());
+  req.method = "GET";
+  auto refused = security_before(*security_, req, api_route, gate_);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 429);
+  EXPECT_EQ(refused->headers.get("Retry-After").value_or(""), "60");
+  EXPECT_EQ(req.route_class, "api");
+
+  // An upload is refused before its body is read.
+  protocol::Route upload_route = api_route;
+  upload_route.route_class = protocol::RouteClass::upload;
+  protocol::Request up;
+  up.method = "POST";
+  up.remote_ip = "192.0.2.50";
+  auto early = security_before(*security_, up, upload_route, gate_);
+  ASSERT_TRUE(early.has_value());
+  EXPECT_EQ(early->status, 401);
+
+  // The admin's key with the admin's cookie: the key decides, so no CSRF token is needed,
+  // and it is accepted as tk= as well.
+  const std::string secret = post(admin, "/api/v1/keys", R"({"name":"ops"})").str("key");
+  Client both = admin;
+  both.key = secret;
+  both.send_csrf = false;
+  EXPECT_EQ(get(both, "/api/v1/auth/me").str("method"), "key");
+  EXPECT_EQ(post(both, "/api/v1/keys", R"({"name":"more"})").status, 201);
+  Client by_param;
+  EXPECT_EQ(call(by_param, "GET", "/api/v1/auth/me", {}, {{"tk", secret}}).str("method"), "key");
+  Client wrong;
+  wrong.key = "not-a-key";
+  auto invalid = get(wrong, "/api/v1/auth/me");
+  EXPECT_EQ(invalid.status, 401);
+  EXPECT_EQ(invalid.code(), "invalid-key");
+}
+
 // ---- admin ----
 
 TEST_F(GateTest, AdminRoutesNeedTheAdminRole) {
