@@ -1,4 +1,7 @@
-"""Fixtures for integration tests: a real shikong server on a free port with its own data dir."""
+"""Fixtures for integration tests: a real shikong server on a free port with its own data dir.
+
+Every Server gets an admin account and an API key of it (self.admin_key) before it starts,
+made with the CLI; uploads, jobs and changes send that key, plain get() stays anonymous."""
 import json
 import os
 import shutil
@@ -33,6 +36,22 @@ FIXTURES = [
 ]
 
 
+# The admin account every test server's data directory starts with.
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "integration-admin-password"
+
+
+def settings_of(args):
+    """The KEY=VALUE pairs of the --set flags in `args` (a later one wins)."""
+    out = {}
+    for i, a in enumerate(args):
+        v = args[i + 1] if a == "--set" and i + 1 < len(args) else a[6:] if a.startswith("--set=") else None
+        if v is not None and "=" in v:
+            k, _, val = v.partition("=")
+            out[k] = val
+    return out
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -63,7 +82,22 @@ class Server:
         self.proc = None
         os.makedirs(data_dir, exist_ok=True)
         self.log = open(os.path.join(data_dir, "server.log"), "ab")
+        # The CLI reads the same settings as the server (a test's admin name and password,
+        # password cost); a data directory used again (a restart test) keeps its admin, and a
+        # new key is made anyway.
+        self.settings = settings_of(self.extra_args)
+        self.admin_user = self.settings.get("security.admin_user", ADMIN_USER)
+        self.admin_password = self.settings.get("security.admin_password", ADMIN_PASSWORD)
+        r = self.cli("user", "add", self.admin_user, "--admin", "--password-stdin",
+                     input=self.admin_password + "\n", check=False)
+        if r.returncode != 0 and "exists" not in r.stderr:
+            raise AssertionError(f"shikong user add failed ({r.returncode}): {r.stderr}")
+        self.admin_key = self.cli("key", "add", "--user", self.admin_user, "--name", "tests").stdout.strip()
+        assert self.admin_key, "shikong key add printed no key"
 
+    def auth(self, headers=None):
+        """`headers` plus the admin's API key."""
+        return {**(headers or {}), "X-API-Key": self.admin_key}
     def start(self):
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}"] + self.extra_args,
@@ -106,8 +140,11 @@ class Server:
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)
 
-    def cli(self, *args, check=True):
-        r = subprocess.run([BIN, *args, "--data", self.data_dir], capture_output=True, text=True, timeout=600)
+    def cli(self, *args, check=True, input=None):
+        sets = [a for k, v in self.settings.items() for a in ("--set", f"{k}={v}")] \
+            if hasattr(self, "settings") else []
+        r = subprocess.run([BIN, *args, "--data", self.data_dir, *sets], capture_output=True, text=True,
+                           timeout=600, input=input)
         if check and r.returncode != 0:
             raise AssertionError(f"shikong {' '.join(args)} failed ({r.returncode}): {r.stderr}")
         return r
@@ -115,7 +152,7 @@ class Server:
     def wait_job(self, job_id, timeout=300):
         deadline = time.time() + timeout
         while time.time() < deadline:
-            job = self.get(f"/api/v1/jobs/{job_id}").json()
+            job = self.get(f"/api/v1/jobs/{job_id}", headers=self.auth()).json()
             if job["state"] in ("succeeded", "failed"):
                 return job
             time.sleep(0.1)
@@ -130,7 +167,8 @@ class Server:
     def upload_bytes(self, body, filename, content_type="application/octet-stream", query=""):
         sep = "&" if query else ""
         q = f"?filename={urllib.request.quote(filename)}{sep}{query}"
-        return self.request("POST", "/api/v1/datasets" + q, body=body, headers={"Content-Type": content_type})
+        return self.request("POST", "/api/v1/datasets" + q, body=body,
+                            headers=self.auth({"Content-Type": content_type}))
 
 
 @pytest.fixture(scope="session")

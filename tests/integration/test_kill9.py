@@ -22,7 +22,7 @@ def test_sigkill_during_import(tmp_path):
         job_id = r.json()["id"]
         deadline = time.time() + 120
         while time.time() < deadline:
-            job = s.get(f"/api/v1/jobs/{job_id}").json()
+            job = s.get(f"/api/v1/jobs/{job_id}", headers=s.auth()).json()
             if job["rows_done"] > 0 or job["state"] != "queued":
                 break
             time.sleep(0.01)
@@ -32,7 +32,7 @@ def test_sigkill_during_import(tmp_path):
         s.start()
         assert s.get("/ogc/collections/big").status == 404
         assert "big" not in [d["id"] for d in s.get("/api/v1/datasets").json()["datasets"]]
-        job = s.get(f"/api/v1/jobs/{job_id}").json()
+        job = s.get(f"/api/v1/jobs/{job_id}", headers=s.auth()).json()
         assert job["state"] == "failed", job
         tmp = os.path.join(s.data_dir, "tmp")
         assert not os.path.isdir(tmp) or not [f for f in os.listdir(tmp) if "big" in f]

@@ -105,12 +105,12 @@ def test_gzip_etag_cors(server):
 def test_dataset_api_patch_and_version(server):
     before = server.get("/api/v1/datasets/holes").json()
     r = server.request("PATCH", "/api/v1/datasets/holes", body=json.dumps({"title": "Holes"}).encode(),
-                       headers={"Content-Type": "application/json"})
+                       headers=server.auth({"Content-Type": "application/json"}))
     assert r.status == 200, r.body
     after = server.get("/api/v1/datasets/holes").json()
     assert after["title"] == "Holes" and after["version"] == before["version"] + 1
     bad = server.request("PATCH", "/api/v1/datasets/holes", body=b'{"title": 5}',
-                         headers={"Content-Type": "application/json"})
+                         headers=server.auth({"Content-Type": "application/json"}))
     assert bad.status == 400
 
 
@@ -121,13 +121,13 @@ def test_upload_multipart_and_delete(server):
             f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"london.geojson\"\r\n"
             f"Content-Type: application/geo+json\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
     r = server.request("POST", "/api/v1/datasets", body=body,
-                       headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+                       headers=server.auth({"Content-Type": f"multipart/form-data; boundary={boundary}"}))
     assert r.status == 202, r.body
     assert r.header("Location").endswith("/api/v1/jobs/" + r.json()["id"])
     job = server.wait_job(r.json()["id"])
     assert job["state"] == "succeeded", job
     assert server.get("/ogc/collections/upload-test/items?limit=1").json()["numberMatched"] == 742
-    assert server.request("DELETE", "/api/v1/datasets/upload-test").status == 204
+    assert server.request("DELETE", "/api/v1/datasets/upload-test", headers=server.auth()).status == 204
     assert server.get("/ogc/collections/upload-test").status == 404
 
 
@@ -141,14 +141,14 @@ def test_root_points_to_landing_page(server):
 
 def test_vertical_datum_is_carried(server):
     r = server.request("PATCH", "/api/v1/datasets/kiritimati", body=b'{"vertical_datum": "EPSG:5737"}',
-                       headers={"Content-Type": "application/json"})
+                       headers=server.auth({"Content-Type": "application/json"}))
     assert r.status == 200, r.body
     assert r.json()["vertical_datum"] == "EPSG:5737"
     c = server.get("/ogc/collections/kiritimati").json()
     assert c["verticalDatum"]["id"] == "EPSG:5737"
     assert "1985" in c["verticalDatum"]["name"]
     bad = server.request("PATCH", "/api/v1/datasets/kiritimati", body=b'{"vertical_datum": "EPSG:4326"}',
-                         headers={"Content-Type": "application/json"})
+                         headers=server.auth({"Content-Type": "application/json"}))
     assert bad.status == 400
 
 

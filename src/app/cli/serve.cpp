@@ -1,12 +1,16 @@
-// `shikong serve`: composes the store, the import job runner, the OGC and native API routes,
-// health and metrics, and runs the HTTP server until SIGTERM/SIGINT.
+// `shikong serve`: composes the store, the security engine and its gate, the import job runner,
+// the OGC and native API routes, health and metrics, and runs the HTTP server until
+// SIGTERM/SIGINT.
 #include <filesystem>
 
+#include "api/accounts.hpp"
 #include "api/datasets.hpp"
+#include "api/security_gate.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "app/jobs.hpp"
 #include "app/platform.hpp"
+#include "app/security_metrics.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "http/health.hpp"
@@ -55,6 +59,7 @@ int run_serve(CommandLine& cl) {
   options.max_connections_per_ip = static_cast<std::size_t>(config.max_connections_per_ip);
   options.public_url = config.public_url;
   options.access_log = config.access_log;
+  options.trusted_proxies = trusted_proxies(config);
   auto data_dir = std::filesystem::path(config.data_dir);
   options.upload_dir = data_dir / "tmp" / "uploads";
   std::filesystem::create_directories(options.upload_dir);
@@ -62,6 +67,15 @@ int run_serve(CommandLine& cl) {
   auto store = open_store(config);
   protocol::MetricsRegistry metrics;
   http::describe_http_metrics(metrics);
+
+  auto accounts = open_account_store(config);
+  security::SecurityService security(*accounts, security_settings(config), security_clock(config));
+  if (!config.admin_password.empty() &&
+      security.ensure_admin(config.admin_user, config.admin_password))
+    log::info("created the admin account '{}' from security.admin_password", config.admin_user);
+  add_security_metrics(metrics, security);
+  const api::SecurityGateSettings gate{cookie_secure(config)};
+
   JobRunner jobs(*store, metrics, config.import_threads);
 
   protocol::Router router;
@@ -78,17 +92,31 @@ int run_serve(CommandLine& cl) {
                              protocol::RouteClass::static_files,
                              "Points to the OGC API landing page", "root", false});
 
-  ogc::FeaturesContext features{*store, {}};
+  // Every read path asks the one visibility rule (SECURITY rule 7).
+  auto can_read = [&security](const protocol::Request& req, const storage::DatasetInfo& ds) {
+    return security.can_read(api::principal_of(req), ds.id, ds.access, ds.owner);
+  };
+  ogc::FeaturesContext features{*store, {}, can_read};
   features.settings.default_limit = config.default_limit;
   features.settings.max_limit = config.max_limit;
   ogc::register_features_routes(router, features);
 
   api::ApiContext api_context{*store, jobs, data_dir / "tmp" / "jobs", {}};
+  api_context.security = &security;
   std::filesystem::create_directories(api_context.upload_dir);
+  // Same settings (and so the same OpenAPI document) for the dataset and the security routes.
+  api::SecurityApiContext security_api{security, *store, api_context.settings, gate};
+  api::register_security_routes(router, security_api);
   api::register_api_routes(router, api_context);
 
   http::Middleware middleware;
   middleware.metrics = &metrics;
+  middleware.before = [&security, gate](protocol::Request& req, const protocol::Route& route) {
+    return api::security_before(security, req, route, gate);
+  };
+  middleware.after = [&security, gate](const protocol::Request& req, protocol::Response& res) {
+    api::security_after(security, req, res, gate);
+  };
   http::Server server(options, router, middleware);
   server.start();
   log::info("shikong serving http://{}:{} with data in {}", options.address, server.port(),
@@ -96,6 +124,7 @@ int run_serve(CommandLine& cl) {
   server.run();
   log::info("shikong stopping: waiting for import jobs");
   jobs.stop();
+  security.flush_usage();
   return 0;
 }
 

@@ -183,6 +183,7 @@ TEST(Config, SecurityValuesAreValidated) {
   refuses("security.trusted_proxies", "10.0.0.0/8, proxy.example.org");
   refuses("security.session_ttl_s", "0");
   refuses("security.lockout_after", "-1");
+  refuses("security.session_idle_s", "-5");
   refuses("security.cookie_secure", "sometimes");
   refuses("security.admin_user", "");
   refuses("limits.ban_after", "0");
