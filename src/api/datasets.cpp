@@ -824,15 +824,22 @@ void register_api_routes(protocol::Router& router, const ApiContext& context) {
     }
   }
 
-  route("POST", "/datasets", "Upload a dataset", "createDataset", upload,
-        {"Uploads one dataset (a file, or the members of a shapefile) and starts its import. "
-         "Answers 202 with the import job; its Location is the job to poll.",
-         {"Datasets"},
-         upload_params,
-         upload_request_body(),
-         {{"202", "The import job was queued", std::string(kJson), {}},
-          {"409", "A dataset with this id exists", "application/problem+json", {}}}},
-        protocol::RouteClass::upload, true);
+  route(
+      "POST", "/datasets", "Upload a dataset", "createDataset", upload,
+      {"Uploads one dataset (a file, or the members of a shapefile) and starts its import. "
+       "Answers 202 with the import job; its Location is the job to poll.",
+       {"Datasets"},
+       upload_params,
+       upload_request_body(),
+       {{"202", "The import job was queued", std::string(kJson), {}},
+        {"401", "Not signed in (uploads need the publisher role)", "application/problem+json", {}},
+        {"403",
+         "The caller's role is below publisher, or the dataset to replace is "
+         "someone else's",
+         "application/problem+json",
+         {}},
+        {"409", "A dataset with this id exists", "application/problem+json", {}}}},
+      protocol::RouteClass::upload, true);
   route("GET", "/datasets", "List datasets", "listDatasets", list_datasets,
         {"The datasets the caller may see.",
          {"Datasets"},
@@ -845,21 +852,27 @@ void register_api_routes(protocol::Router& router, const ApiContext& context) {
          {dataset_id},
          {},
          {{"200", "The dataset", std::string(kJson), {}}, not_found}});
-  route("PATCH", "/datasets/{datasetId}", "Change a dataset", "patchDataset", patch_dataset,
-        {"A JSON merge patch of title, description and access.",
-         {"Datasets"},
-         {dataset_id},
-         R"({"required":true,"content":{"application/merge-patch+json":{"schema":{"type":"object",)"
-         R"("additionalProperties":false,"properties":{"title":{"type":"string"},)"
-         R"("description":{"type":"string","nullable":true},"access":{"type":"string","enum":)"
-         R"(["public","registered","restricted","private"]}}}}}})",
-         {{"200", "The changed dataset", std::string(kJson), {}}, not_found}});
-  route("DELETE", "/datasets/{datasetId}", "Delete a dataset", "deleteDataset", delete_dataset,
-        {"Deletes a dataset and its features.",
-         {"Datasets"},
-         {dataset_id},
-         {},
-         {{"204", "Deleted", {}, {}}, not_found}});
+  route(
+      "PATCH", "/datasets/{datasetId}", "Change a dataset", "patchDataset", patch_dataset,
+      {"A JSON merge patch of title, description and access.",
+       {"Datasets"},
+       {dataset_id},
+       R"({"required":true,"content":{"application/merge-patch+json":{"schema":{"type":"object",)"
+       R"("additionalProperties":false,"properties":{"title":{"type":"string"},)"
+       R"("description":{"type":"string","nullable":true},"access":{"type":"string","enum":)"
+       R"(["public","registered","restricted","private"]}}}}}})",
+       {{"200", "The changed dataset", std::string(kJson), {}},
+        {"403", "The caller may see the dataset but not change it", "application/problem+json", {}},
+        not_found}});
+  route(
+      "DELETE", "/datasets/{datasetId}", "Delete a dataset", "deleteDataset", delete_dataset,
+      {"Deletes a dataset and its features.",
+       {"Datasets"},
+       {dataset_id},
+       {},
+       {{"204", "Deleted", {}, {}},
+        {"403", "The caller may see the dataset but not delete it", "application/problem+json", {}},
+        not_found}});
   if (st->security) {
     const std::string grants_schema =
         R"({"type":"object","properties":{"grants":{"type":"array","items":{"type":"object",)"

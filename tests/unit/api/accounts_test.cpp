@@ -542,12 +542,44 @@ TEST_F(GateTest, AdminKeysServicesBansAndAudit) {
                                    ",2025-11-24T16:00:00Z,root,ban,198.51.100.7,192.0.2.10,ok,"
                                    "\"{\"\"dimension\"\":\"\"ip\"\",\"\"seconds\"\":600,"
                                    "\"\"reason\"\":\"\"abuse\"\"}\"\r\n");
-  // The whole log as CSV: one line per event, more than one page of the JSON answer.
+  // The whole log as CSV, streamed in pages of 1000: one line per event.
+  for (int i = 0; i < 1100; ++i) security_->audit("system", "filler", std::to_string(i), "", "ok");
   auto all = get(admin, "/api/v1/admin/audit", {{"format", "csv"}});
   std::size_t lines = 0;
   for (char ch : all.response.body) lines += ch == '\n';
   const auto json_all = get(admin, "/api/v1/admin/audit", {{"limit", "1000"}});
-  EXPECT_EQ(lines, json_all.json["events"].get_array().size() + 1);
+  const auto json_rest =
+      get(admin, "/api/v1/admin/audit",
+          {{"limit", "1000"},
+           {"after", std::to_string(json_all.json["next_after"].get_int64().value())}});
+  const std::size_t events =
+      json_all.json["events"].get_array().size() + json_rest.json["events"].get_array().size();
+  EXPECT_GT(events, 1100u);
+  EXPECT_EQ(lines, events + 1);
+  EXPECT_NE(all.response.body.find(",system,filler,1099,,ok,{}\r\n"), std::string::npos);
+}
+
+TEST_F(GateTest, AuditExportQuotesFieldsAndSurvivesABadDetail) {
+  start();
+  security_->audit("system", "note", "a,b", "", "ok", "line one\nsaid \"hi\"");
+  Client admin = signed_in("root", "root-password-1");
+  auto j = get(admin, "/api/v1/admin/audit", {{"action", "note"}});
+  ASSERT_EQ(j.status, 200) << j.response.body;
+  ASSERT_EQ(j.json["events"].get_array().size(), 1u);
+  EXPECT_EQ(std::string_view(j.json["events"].at(0)["detail"].get_string().value()),
+            "line one\nsaid \"hi\"");
+  const std::string seq = std::to_string(j.json["events"].at(0)["seq"].get_int64().value());
+  auto csv = get(admin, "/api/v1/admin/audit", {{"action", "note"}, {"format", "csv"}});
+  EXPECT_EQ(csv.response.body, "seq,at,actor,action,target,ip,outcome,detail\r\n" + seq +
+                                   ",2025-11-24T16:00:00Z,system,note,\"a,b\",,ok,"
+                                   "\"line one\nsaid \"\"hi\"\"\"\r\n");
+  // limit caps a CSV export.
+  auto two = get(admin, "/api/v1/admin/audit", {{"format", "csv"}, {"limit", "2"}});
+  std::size_t records = 0;
+  for (std::size_t at = two.response.body.find("\r\n"); at != std::string::npos;
+       at = two.response.body.find("\r\n", at + 2))
+    ++records;
+  EXPECT_EQ(records, 3u);
 }
 
 TEST_F(GateTest, OpenApiListsTheSecurityRoutes) {
