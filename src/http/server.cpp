@@ -21,6 +21,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <limits>
@@ -240,12 +241,16 @@ struct Server::Impl {
         if (ep_ec) continue;
         ip = peer_text(remote.address());
       }
+      // A trusted proxy carries many clients over its connections, so the per-IP cap (meant
+      // for one client holding many slots) does not apply to it; the total cap still does.
+      const bool proxy = is_trusted_proxy(ip);
       bool admitted = false;
       std::uint64_t id = 0;
       {
         std::lock_guard lock(conn_mutex);
         std::size_t& per_ip = connections_per_ip[ip];
-        if (connections < options.max_connections && per_ip < options.max_connections_per_ip) {
+        if (connections < options.max_connections &&
+            (proxy || per_ip < options.max_connections_per_ip)) {
           ++connections;
           ++per_ip;
           id = ++next_session_id;
@@ -260,6 +265,14 @@ struct Server::Impl {
         net::co_spawn(io, refuse(std::move(socket)), net::detached);
       }
     }
+  }
+
+  bool is_trusted_proxy(const std::string& peer) const {
+    if (options.trusted_proxies.empty()) return false;
+    const auto address = parse_ip(peer);
+    if (!address) return false;
+    return std::any_of(options.trusted_proxies.begin(), options.trusted_proxies.end(),
+                       [&](const Cidr& c) { return c.contains(*address); });
   }
 
   // Over a connection limit: a short 503 and close.

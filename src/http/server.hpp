@@ -40,7 +40,9 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{15'000};  // in-flight requests get this long
 
   std::size_t max_connections = 10'000;
-  std::size_t max_connections_per_ip = 256;  // by peer address, whatever X-Forwarded-For says
+  // By peer address, whatever X-Forwarded-For says; trusted proxies are not capped per IP
+  // (they carry many clients), only by max_connections.
+  std::size_t max_connections_per_ip = 256;
 
   // Peers whose X-Forwarded-For is believed: Request::remote_ip is then the address behind
   // them (see shikong::client_ip). Empty: remote_ip is always the peer.

@@ -678,6 +678,36 @@ TEST_F(ServerTest, ConnectionsPerIpAreCapped) {
   EXPECT_EQ(first.request(bhttp::verb::get, "/hello").result_int(), 200);
 }
 
+TEST_F(ServerTest, ConnectionCapCountsThePeerNotTheForwardedClient) {
+  options_.max_connections_per_ip = 1;
+  options_.trusted_proxies = {*parse_cidr("10.0.0.0/8")};  // not us
+  start();
+  Client first(server_->port());
+  EXPECT_EQ(first.request(bhttp::verb::get, "/ip", {}, {{"X-Forwarded-For", "203.0.113.7"}}).body(),
+            "127.0.0.1");
+  // A second connection claiming another client is still the same peer: refused.
+  Client second(server_->port());
+  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/ip", 11};
+  req.set(bhttp::field::host, "x");
+  req.set("X-Forwarded-For", "198.51.100.9");
+  beast::error_code ec;
+  bhttp::write(second.stream(), req, ec);  // may fail if the 503 and close came first
+  EXPECT_EQ(second.read().result_int(), 503);
+}
+
+TEST_F(ServerTest, TrustedProxyIsNotCappedPerIp) {
+  options_.max_connections_per_ip = 1;
+  options_.trusted_proxies = {*parse_cidr("127.0.0.1/32")};
+  start();
+  Client first(server_->port());
+  Client second(server_->port());
+  EXPECT_EQ(first.request(bhttp::verb::get, "/ip", {}, {{"X-Forwarded-For", "203.0.113.7"}}).body(),
+            "203.0.113.7");
+  EXPECT_EQ(
+      second.request(bhttp::verb::get, "/ip", {}, {{"X-Forwarded-For", "198.51.100.9"}}).body(),
+      "198.51.100.9");
+}
+
 TEST_F(ServerTest, GracefulStopFinishesTheRequestInFlight) {
   start();
   Client idle(server_->port());
