@@ -184,6 +184,9 @@ void security_after(security::SecurityService& security, const protocol::Request
                     protocol::Response& res, const SecurityGateSettings& settings) {
   if (req.route_class.empty()) return;
   security.record_result(req.route_class, res.status);
+  // What a signed-in caller sees may include what others may not: no shared cache keeps it.
+  if (principal_of(req).authenticated() && !res.headers.get("Cache-Control"))
+    res.headers.set("Cache-Control", "private");
   // A session cookie that admitted nobody (expired, ended, unknown) is removed from the
   // browser; a key sent alongside decides the identity, so the cookie is then left alone.
   if (principal_of(req).method == security::AuthMethod::none && api_key_of(req).empty() &&

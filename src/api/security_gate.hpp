@@ -29,8 +29,9 @@ std::optional<protocol::Response> security_before(security::SecurityService& sec
                                                   protocol::Request& req,
                                                   const protocol::Route& route,
                                                   const SecurityGateSettings& settings);
-// After the handler (or a refusal): counts the answer for the service registry and expires a
-// session cookie the gate found stale (unless the handler set that cookie itself).
+// After the handler (or a refusal): counts the answer for the service registry, marks answers
+// to an authenticated caller Cache-Control: private (unless the handler chose a policy), and
+// expires a session cookie the gate found stale (unless the handler set that cookie itself).
 void security_after(security::SecurityService& security, const protocol::Request& req,
                     protocol::Response& res, const SecurityGateSettings& settings);
 

@@ -98,6 +98,9 @@ TEST_F(DatasetAccessTest, VisibilityChangesAndDeletes) {
   Client admin = signed_in("root", "root-password-1");
 
   EXPECT_EQ(listed(anon), (std::vector<std::string>{"open"}));
+  // Answers to a signed-in caller stay out of shared caches.
+  EXPECT_EQ(get(anon, "/api/v1/datasets").header("Cache-Control"), "");
+  EXPECT_EQ(get(uma, "/api/v1/datasets").header("Cache-Control"), "private");
   EXPECT_EQ(listed(uma), (std::vector<std::string>{"members", "open"}));
   EXPECT_EQ(listed(pat), (std::vector<std::string>{"members", "mine", "open", "team"}));
   EXPECT_EQ(get(anon, "/api/v1/datasets/members").status, 404);
