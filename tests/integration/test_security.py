@@ -278,7 +278,26 @@ def test_password_change(make_server):
     assert r.status == 204, r.body
     assert_problem(Client(s).post("/api/v1/auth/login", {"name": "bob", "password": PASSWORD}),
                    401, "invalid-credentials")
-    Client(s).login("bob", "Another-pass-77")
+    # Every session ends with the change, the caller's too (an old cookie thief is out).
+    assert c.get("/api/v1/auth/me").json()["method"] == "none"
+    c.login("bob", "Another-pass-77")
+    # An admin's reset ends every session of the user as well.
+    assert c.get("/api/v1/auth/me").json()["name"] == "bob"
+    r = admin_client(s).post("/api/v1/admin/users/bob/password", {"password": "Third-pass-555"})
+    assert r.status == 204, r.body
+    assert c.get("/api/v1/auth/me").json()["method"] == "none"
+    Client(s).login("bob", "Third-pass-555")
+    events = admin_client(s).get("/api/v1/admin/audit?target=bob").json()["events"]
+    actions = [e["action"] for e in events]
+    assert "password-change" in actions and "password-reset" in actions
+
+
+def test_secure_cookies_behind_https(make_server):
+    s = make_server("--set", "server.public_url=https://data.example.org", fixtures=())
+    r = Client(s).login(ADMIN, ADMIN_PASSWORD)
+    attrs = {name: a for name, _, a in set_cookies(r)}
+    assert "secure" in attrs["shikong_session"] and "secure" in attrs["shikong_csrf"]
+    assert "httponly" in attrs["shikong_session"]
 
 
 def test_registration_closed(make_server):
@@ -562,6 +581,18 @@ def test_require_key(make_server):
     assert key_client(s, k["key"], "query").get(ITEMS).status == 200
     # A signed-in portal session also passes.
     assert owner.get(ITEMS).status == 200
+    # Health and CORS preflights are not gated.
+    assert Client(s).get("/health").status == 200
+    pre = Client(s).request("OPTIONS", ITEMS, headers={"Origin": "http://example.org",
+                                                       "Access-Control-Request-Method": "GET"})
+    assert pre.status in (200, 204)
+    # A key made by the CLI, bound to another network.
+    cli_key = s.cli("key", "add", "--user", "kate", "--name", "cli", "--ip", "10.0.0.0/8",
+                    "--quota", "features=5").stdout.strip()
+    assert cli_key and "\n" not in cli_key
+    assert_problem(key_client(s, cli_key).get(ITEMS), 403, "key-ip-denied")
+    listed = s.cli("key", "list", "--user", "kate").stdout
+    assert "cli" in listed and cli_key not in listed
 
 
 # ---------------------------------------------------------------------------------------------
