@@ -1,5 +1,8 @@
 // `shikong user ...` and `shikong key ...`: accounts and API keys of a data directory, managed
 // at a terminal through the security engine (so the same rules and audit apply as over HTTP).
+#include <termios.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -38,9 +41,33 @@ Engine open_engine(const Config& config) {
   return e;
 }
 
+// Terminal echo off while a password is typed (a pipe has no echo to turn off).
+class NoEcho {
+ public:
+  NoEcho() {
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_) != 0) return;
+    termios quiet = saved_;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    active_ = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
+    std::fputs("password: ", stderr);
+  }
+  ~NoEcho() {
+    if (!active_) return;
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
+    std::fputs("\n", stderr);
+  }
+  NoEcho(const NoEcho&) = delete;
+  NoEcho& operator=(const NoEcho&) = delete;
+
+ private:
+  termios saved_{};
+  bool active_ = false;
+};
+
 // One line from standard input, without its line ending; the secret is never echoed.
 std::string read_password_line() {
   std::string line;
+  NoEcho no_echo;
   if (!std::getline(std::cin, line) && line.empty())
     throw InvalidInput("missing-password", "no password was given on standard input",
                        "--password-stdin");
