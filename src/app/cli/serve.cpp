@@ -70,9 +70,20 @@ int run_serve(CommandLine& cl) {
 
   auto accounts = open_account_store(config);
   security::SecurityService security(*accounts, security_settings(config), security_clock(config));
-  if (!config.admin_password.empty() &&
-      security.ensure_admin(config.admin_user, config.admin_password))
-    log::info("created the admin account '{}' from security.admin_password", config.admin_user);
+  if (!config.admin_password.empty()) {
+    if (security.ensure_admin(config.admin_user, config.admin_password))
+      log::info("created the admin account '{}' from security.admin_password", config.admin_user);
+    else
+      log::info("the account '{}' exists; security.admin_password is not applied to it",
+                config.admin_user);
+  }
+  if (config.clock_offset_s != 0)
+    log::warn("the security clock runs {} s ahead (security.clock_offset_s, a testing aid)",
+              config.clock_offset_s);
+  log::info("security: keys {}, registration {}, {} trusted prox{}",
+            config.require_key ? "required" : "optional",
+            config.open_registration ? "open" : "closed", options.trusted_proxies.size(),
+            options.trusted_proxies.size() == 1 ? "y" : "ies");
   add_security_metrics(metrics, security);
   const api::SecurityGateSettings gate{cookie_secure(config)};
 
