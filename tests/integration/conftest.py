@@ -74,11 +74,12 @@ class Response:
 class Server:
     """A shikong process; `cli()` runs other subcommands on the same data dir."""
 
-    def __init__(self, data_dir, extra_args=()):
+    def __init__(self, data_dir, extra_args=(), env=None):
         self.data_dir = data_dir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.extra_args = list(extra_args)
+        self.env = None if env is None else {**os.environ, **env}  # SHIKONG_* for serve and cli
         self.proc = None
         os.makedirs(data_dir, exist_ok=True)
         self.log = open(os.path.join(data_dir, "server.log"), "ab")
@@ -101,7 +102,7 @@ class Server:
     def start(self):
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}"] + self.extra_args,
-            stdout=self.log, stderr=self.log)
+            stdout=self.log, stderr=self.log, env=self.env)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -144,7 +145,7 @@ class Server:
         sets = [a for k, v in self.settings.items() for a in ("--set", f"{k}={v}")] \
             if hasattr(self, "settings") else []
         r = subprocess.run([BIN, *args, "--data", self.data_dir, *sets], capture_output=True, text=True,
-                           timeout=600, input=input)
+                           timeout=600, input=input, env=getattr(self, "env", None))
         if check and r.returncode != 0:
             raise AssertionError(f"shikong {' '.join(args)} failed ({r.returncode}): {r.stderr}")
         return r
