@@ -326,6 +326,10 @@ std::map<std::string, std::string> describe(const Config& config) {
 }
 
 security::SecuritySettings security_settings(const Config& config) {
+  if (config.lockout_base_s > config.lockout_max_s)
+    throw InvalidInput("invalid-config",
+                       "setting 'security.lockout_base_s' must not exceed security.lockout_max_s",
+                       "security.lockout_base_s");
   security::SecuritySettings s;
   s.require_key = config.require_key;
   s.open_registration = config.open_registration;

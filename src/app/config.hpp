@@ -66,7 +66,8 @@ void apply_environment(Config& config);
 void apply_setting(Config& config, const std::string& key, const std::string& value);
 std::map<std::string, std::string> describe(const Config& config);
 
-// The security engine's settings (time zone from datum.time_zone, limits from [limits]).
+// The security engine's settings (time zone from datum.time_zone, limits from [limits]);
+// checks what one setting alone cannot (the first lock not longer than the longest).
 security::SecuritySettings security_settings(const Config& config);
 // security.trusted_proxies parsed (validated when set, so this does not throw).
 std::vector<Cidr> trusted_proxies(const Config& config);

@@ -189,6 +189,12 @@ TEST(Config, SecurityValuesAreValidated) {
   refuses("limits.ban_after", "0");
   EXPECT_THROW(apply_setting(c, "limits.nonsense", "1/s"), InvalidInput);
   EXPECT_THROW(apply_setting(c, "limits.tiles.nose", "1/s"), InvalidInput);
+  Config locks;
+  apply_setting(locks, "security.lockout_base_s", "600");
+  apply_setting(locks, "security.lockout_max_s", "60");
+  EXPECT_THROW(security_settings(locks), InvalidInput);
+  apply_setting(locks, "security.lockout_max_s", "600");
+  EXPECT_EQ(security_settings(locks).lockout_max_s, 600);
   // Nothing was changed by the refused values.
   EXPECT_EQ(c.password_cost, "interactive");
   EXPECT_EQ(c.trusted_proxies, "");
