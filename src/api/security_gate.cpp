@@ -127,6 +127,33 @@ void require_role(const security::Principal& p, security::Role role) {
                     fmt::format("this needs the role {} or above", security::to_string(role)));
 }
 
+namespace {
+
+// The problem+json answer of a refused admission, with Retry-After when a wait helps.
+protocol::Response refusal_response(const security::Admission& admission,
+                                    const protocol::Request& req) {
+  const int status = admission.status >= 400 ? admission.status : 403;
+  protocol::Response r =
+      protocol::problem_response(status, admission.code, admission.detail, {}, req.path);
+  if (admission.retry_after_s > 0)
+    r.headers.set("Retry-After",
+                  std::to_string(static_cast<long long>(std::ceil(admission.retry_after_s))));
+  return r;
+}
+
+}  // namespace
+
+std::optional<protocol::Response> security_quick(security::SecurityService& security,
+                                                 const protocol::Request& req,
+                                                 const protocol::Route& route) {
+  if (route.route_class == protocol::RouteClass::health || req.method == "OPTIONS")
+    return std::nullopt;
+  if (auto refused =
+          security.refuse_banned_ip(req.remote_ip, protocol::to_string(route.route_class)))
+    return refusal_response(*refused, req);
+  return std::nullopt;
+}
+
 std::optional<protocol::Response> security_before(security::SecurityService& security,
                                                   protocol::Request& req,
                                                   const protocol::Route& route,
@@ -147,12 +174,7 @@ std::optional<protocol::Response> security_before(security::SecurityService& sec
   security::Admission admission = security.admit(client);
   req.principal = admission.principal;
   if (!admission.allowed) {
-    const int status = admission.status >= 400 ? admission.status : 403;
-    protocol::Response r =
-        protocol::problem_response(status, admission.code, admission.detail, {}, req.path);
-    if (admission.retry_after_s > 0)
-      r.headers.set("Retry-After",
-                    std::to_string(static_cast<long long>(std::ceil(admission.retry_after_s))));
+    protocol::Response r = refusal_response(admission, req);
     if (admission.clear_session_cookie) expire_session_cookies(r.headers, settings, false);
     return r;
   }

@@ -29,6 +29,11 @@ std::optional<protocol::Response> security_before(security::SecurityService& sec
                                                   protocol::Request& req,
                                                   const protocol::Route& route,
                                                   const SecurityGateSettings& settings);
+// On the server's I/O thread, before `security_before`: the refusal of a banned client IP,
+// decided from memory alone (health routes and OPTIONS pass). nullopt: go on as usual.
+std::optional<protocol::Response> security_quick(security::SecurityService& security,
+                                                 const protocol::Request& req,
+                                                 const protocol::Route& route);
 // After the handler (or a refusal): counts the answer for the service registry, marks answers
 // to an authenticated caller Cache-Control: private (unless the handler chose a policy), and
 // expires a session cookie the gate found stale (unless the handler set that cookie itself).

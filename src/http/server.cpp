@@ -501,6 +501,21 @@ struct Server::Impl {
       keep_alive = keep_alive && parser.is_done();
     }
 
+    bool quick_answer = false;
+    if (!answered && middleware.quick) {
+      try {
+        if (auto quick = middleware.quick(req, *route)) {
+          res = std::move(*quick);
+          answered = quick_answer = true;
+          keep_alive = keep_alive && parser.is_done();  // an unread body: close afterwards
+        }
+      } catch (...) {
+        res = respond_to_exception(std::current_exception(), req.path);
+        answered = true;
+        keep_alive = keep_alive && parser.is_done();
+      }
+    }
+
     // For uploads, `before` runs ahead of the body so a refused upload is not spooled.
     if (!answered && route->streams_upload && !parser.is_done() && middleware.before) {
       before_done = true;
@@ -564,7 +579,7 @@ struct Server::Impl {
         }
       });
     }
-    if (middleware.after) {
+    if (middleware.after && !quick_answer) {
       co_await on_worker([&]() -> int {
         try {
           middleware.after(req, res);

@@ -58,6 +58,12 @@ struct ServerOptions {
 };
 
 struct Middleware {
+  // Runs on the I/O thread as soon as the route is known, before any body is read: it must
+  // only consult memory and never block (a ban list). A response returned here is sent at
+  // once, without `before`, the handler or `after`, so a flood that is already refused does
+  // not queue on the worker pool ahead of other clients' requests.
+  std::function<std::optional<protocol::Response>(const protocol::Request&, const protocol::Route&)>
+      quick;
   // Runs on the worker pool before the handler (auth, rate limits); a response returned here
   // is sent instead of calling the handler. For streams_upload routes it runs before the body
   // is read, so a refused upload is not spooled.

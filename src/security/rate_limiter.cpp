@@ -511,6 +511,18 @@ struct RateLimiter::Impl {
     }
   }
 
+  double ban_remaining(Dimension d, std::string_view value) {
+    if (ban_count.load(std::memory_order_acquire) == 0 || value.empty()) return 0;
+    const std::int64_t now = clock().micros;
+    const auto ip = d == Dimension::ip ? ip_identity(value) : std::nullopt;
+    const std::string key = identity_key(d, ip ? std::string_view(*ip) : value);
+    Shard& sh = shard_of(key);
+    std::lock_guard lock(sh.mutex);
+    const auto it = sh.bans.find(key);
+    if (it == sh.bans.end() || it->second <= now) return 0;
+    return static_cast<double>(it->second - now) / 1e6;
+  }
+
   std::vector<Ban> active_bans() {
     const std::int64_t now = clock().micros;
     std::vector<Ban> out;
@@ -560,6 +572,10 @@ void RateLimiter::unban(Dimension d, std::string_view value) {
 
 std::vector<RateLimiter::Ban> RateLimiter::bans() const {
   return impl_->active_bans();
+}
+
+double RateLimiter::ban_remaining(Dimension d, std::string_view value) const {
+  return impl_->ban_remaining(d, value);
 }
 
 std::size_t RateLimiter::tracked_buckets() const {

@@ -86,6 +86,9 @@ class RateLimiter {
     Instant until;
   };
   std::vector<Ban> bans() const;  // active ones
+  // Seconds left of an active ban on (d, value), 0 if none: one map lookup, no bucket is
+  // touched, so it can run where blocking is not allowed (the server's I/O threads).
+  double ban_remaining(Dimension d, std::string_view value) const;
 
   std::size_t tracked_buckets() const;
   const RateLimitSettings& settings() const { return settings_; }

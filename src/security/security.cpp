@@ -800,6 +800,19 @@ SecurityService::~SecurityService() {
 
 // ---- the gate --------------------------------------------------------------------------------
 
+std::optional<Admission> SecurityService::refuse_banned_ip(std::string_view ip,
+                                                           std::string_view route_class) {
+  Impl& s = *impl_;
+  const double left = s.limiter.ban_remaining(Dimension::ip, ip);
+  if (left <= 0) return std::nullopt;
+  {
+    std::lock_guard lock(s.counters_mutex);
+    ++s.counts.rate_limited_by_dimension[std::string(to_string(Dimension::ip))];
+  }
+  return s.refuse(Admission{}, service_index(route_class), 429, "banned",
+                  "This client is banned for a while after too many requests.", left);
+}
+
 Admission SecurityService::admit(const ClientInfo& c) {
   Impl& s = *impl_;
   const Instant now = clock_();

@@ -25,15 +25,15 @@ struct SecuritySettings {
   // TIANDITU's rule: every call of a keyed service (quota_services) must carry a valid key
   // (a signed-in portal session also passes). Off: public data is open to anonymous clients.
   bool require_key = false;
-  bool open_registration = true;  // anyone may register a plain user account
+  bool open_registration = true;            // anyone may register a plain user account
   std::string time_zone = "Asia/Shanghai";  // the day quotas and usage are counted in
   PasswordCost password_cost = PasswordCost::interactive;
-  int session_ttl_s = 8 * 3600;    // absolute lifetime of a session
-  int session_idle_s = 2 * 3600;   // a session unused this long ends
-  int lockout_after = 5;           // consecutive failed logins before the account is locked
-  int lockout_base_s = 30;         // first lock; doubles with every further failure
+  int session_ttl_s = 8 * 3600;   // absolute lifetime of a session
+  int session_idle_s = 2 * 3600;  // a session unused this long ends
+  int lockout_after = 5;          // consecutive failed logins before the account is locked
+  int lockout_base_s = 30;        // first lock; doubles with every further failure
   int lockout_max_s = 3600;
-  int usage_flush_s = 10;          // usage counters are written to the store this often
+  int usage_flush_s = 10;  // usage counters are written to the store this often
   RateLimitSettings rate_limits = RateLimitSettings::defaults();
 };
 
@@ -49,13 +49,13 @@ struct ClientInfo {
 
 struct Admission {
   bool allowed = false;
-  int status = 200;            // 401, 403, 429 or 503 when refused
-  std::string code;            // "invalid-key", "key-referer-denied", "key-ip-denied",
-                               // "key-expired", "key-disabled", "key-required", "rate-limited",
-                               // "banned", "quota-exceeded", "service-disabled"
-  std::string detail;          // a sentence for the client
-  double retry_after_s = 0;    // for 429 and 503
-  Principal principal;         // who is calling (anonymous if nothing valid was presented)
+  int status = 200;          // 401, 403, 429 or 503 when refused
+  std::string code;          // "invalid-key", "key-referer-denied", "key-ip-denied",
+                             // "key-expired", "key-disabled", "key-required", "rate-limited",
+                             // "banned", "quota-exceeded", "service-disabled"
+  std::string detail;        // a sentence for the client
+  double retry_after_s = 0;  // for 429 and 503
+  Principal principal;       // who is calling (anonymous if nothing valid was presented)
   bool clear_session_cookie = false;  // a stale or unknown session cookie was sent
 };
 
@@ -112,7 +112,7 @@ struct ServiceStatus {
   std::string service;
   bool enabled = true;
   std::int64_t requests = 0;
-  std::int64_t errors = 0;  // 5xx answers
+  std::int64_t errors = 0;   // 5xx answers
   std::int64_t refused = 0;  // 401/403/429 from the gate
 };
 
@@ -140,6 +140,10 @@ class SecurityService {
 
   // ---- the gate: one call per request, before its handler ----
   Admission admit(const ClientInfo& client);
+  // The refusal of a client whose IP is banned, decided from memory alone so the server can
+  // answer a flood on its I/O threads without queueing it behind other clients' requests;
+  // nullopt when the IP is not banned (then admit() decides as usual).
+  std::optional<Admission> refuse_banned_ip(std::string_view ip, std::string_view route_class);
   // After the handler: counts the answer for the service registry (status >= 500 is an error).
   void record_result(std::string_view route_class, int status);
   // A cookie-authenticated write must carry the session's CSRF token (constant-time check).
@@ -201,8 +205,8 @@ class SecurityService {
   void set_service_enabled(const Principal& admin, std::string_view service, bool enabled,
                            std::string_view ip);
   std::vector<storage::BanRecord> bans();
-  void ban(const Principal& admin, std::string_view dimension, std::string_view value,
-           int seconds, std::string_view reason, std::string_view ip);
+  void ban(const Principal& admin, std::string_view dimension, std::string_view value, int seconds,
+           std::string_view reason, std::string_view ip);
   void unban(const Principal& admin, std::string_view dimension, std::string_view value,
              std::string_view ip);
   // Any module may append (publish, retire, delete, ...); `actor` as Principal::actor().

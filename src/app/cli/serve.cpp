@@ -122,6 +122,9 @@ int run_serve(CommandLine& cl) {
 
   http::Middleware middleware;
   middleware.metrics = &metrics;
+  middleware.quick = [&security](const protocol::Request& req, const protocol::Route& route) {
+    return api::security_quick(security, req, route);
+  };
   middleware.before = [&security, gate](protocol::Request& req, const protocol::Route& route) {
     return api::security_before(security, req, route, gate);
   };

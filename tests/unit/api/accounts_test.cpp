@@ -501,7 +501,16 @@ TEST_F(GateTest, AdminKeysServicesBansAndAudit) {
   ASSERT_EQ(ban.status, 201) << ban.response.body;
   EXPECT_EQ(ban.str("dimension"), "ip");
   EXPECT_EQ(ban.str("until"), "2025-11-24T16:10:00Z");
-  EXPECT_EQ(get(banned, "/api/v1/auth/me").code(), "banned");
+  {
+    // A banned IP is refused by the I/O-thread check, with the ban's time left.
+    auto quick = get(banned, "/api/v1/auth/me");
+    EXPECT_EQ(quick.code(), "banned");
+    EXPECT_EQ(quick.status, 429);
+    EXPECT_TRUE(quick.quick);
+    EXPECT_EQ(quick.header("Retry-After"), "600");
+    // Other clients are not, and the admin's own request went the usual way.
+    EXPECT_FALSE(get(admin, "/api/v1/auth/me").quick);
+  }
   EXPECT_EQ(get(admin, "/api/v1/admin/bans").json["bans"].get_array().size(), 1u);
   EXPECT_EQ(post(admin, "/api/v1/admin/bans", R"({"dimension":"moon","value":"x","seconds":5})")
                 .parameter(),

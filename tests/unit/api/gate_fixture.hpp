@@ -38,6 +38,7 @@ struct Client {
 
 struct Result {
   int status = 0;
+  bool quick = false;  // answered by security_quick (the server's I/O-thread ban check)
   protocol::Response response;
   std::unique_ptr<simdjson::dom::parser> parser = std::make_unique<simdjson::dom::parser>();
   simdjson::dom::element json;
@@ -163,16 +164,22 @@ class GateTest : public ::testing::Test {
       return r;
     }
     req.path_params = m.params;
-    try {
-      if (auto early = security_before(*security_, req, *m.route, gate_)) {
-        r.response = std::move(*early);
-      } else {
-        r.response = m.route->handler(req);
+    // As the server does: the I/O thread's ban check, then before, handler and after.
+    if (auto quick = security_quick(*security_, req, *m.route)) {
+      r.response = std::move(*quick);
+      r.quick = true;
+    } else {
+      try {
+        if (auto early = security_before(*security_, req, *m.route, gate_)) {
+          r.response = std::move(*early);
+        } else {
+          r.response = m.route->handler(req);
+        }
+      } catch (const Error& e) {
+        r.response = protocol::problem_response(e);
       }
-    } catch (const Error& e) {
-      r.response = protocol::problem_response(e);
+      security_after(*security_, req, r.response, gate_);
     }
-    security_after(*security_, req, r.response, gate_);
     r.status = r.response.status;
     if (r.response.stream) {
       std::string chunk;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -316,6 +317,35 @@ TEST_F(ServerTest, BeforeHookCanAnswer) {
   auto r = c.request(bhttp::verb::get, "/private", {}, {{"X-API-Key", "k1"}});
   EXPECT_EQ(r.result_int(), 200);
   EXPECT_EQ(r.body(), "secret");
+}
+
+TEST_F(ServerTest, QuickHookAnswersWithoutBeforeHandlerOrAfter) {
+  std::atomic<int> befores{0}, afters{0};
+  middleware_.quick = [](const Request& r, const Route&) -> std::optional<Response> {
+    if (r.header("X-Banned")) return Response::json("{\"banned\":true}", 429);
+    return std::nullopt;
+  };
+  auto before = middleware_.before;
+  middleware_.before = [&befores, before](Request& r, const Route& route) {
+    ++befores;
+    return before(r, route);
+  };
+  middleware_.after = [&afters](const Request&, Response&) { ++afters; };
+  start();
+  Client c(server_->port());
+  auto r = c.request(bhttp::verb::get, "/hello", {}, {{"X-Banned", "1"}});
+  EXPECT_EQ(r.result_int(), 429);
+  EXPECT_EQ(r.body(), "{\"banned\":true}");
+  EXPECT_EQ(befores.load(), 0);
+  EXPECT_EQ(afters.load(), 0);
+  // The keep-alive connection goes on, and other requests take the usual way.
+  EXPECT_EQ(c.request(bhttp::verb::get, "/hello").body(), "hello");
+  EXPECT_EQ(befores.load(), 1);
+  EXPECT_EQ(afters.load(), 1);
+  // A refused upload is answered before its body is read or spooled.
+  auto up = c.request(bhttp::verb::post, "/upload", std::string(4096, 'x'), {{"X-Banned", "1"}});
+  EXPECT_EQ(up.result_int(), 429);
+  EXPECT_EQ(files_in_upload_dir(), 0u);
 }
 
 TEST_F(ServerTest, BodyOverLimitIs413) {

@@ -402,6 +402,23 @@ TEST(RateLimiter, RejectionsAreCountedInASlidingWindow) {
   EXPECT_EQ(rl.admit("api", client("192.0.2.1", "k2")).allowed, true);
 }
 
+TEST(RateLimiter, BanRemainingReadsOneBanWithoutTouchingBuckets) {
+  FakeClock fc;
+  RateLimiter rl(settings_with({{"api", Dimension::ip, "1/s burst 1"}}), fc.clock());
+  EXPECT_DOUBLE_EQ(rl.ban_remaining(Dimension::ip, "192.0.2.1"), 0);
+  rl.ban(Dimension::ip, "192.0.2.1", Instant{kStart + 40'000'000});
+  rl.ban(Dimension::ip, "2001:db8::1", Instant{kStart + 10'000'000});
+  EXPECT_DOUBLE_EQ(rl.ban_remaining(Dimension::ip, "192.0.2.1"), 40);
+  EXPECT_DOUBLE_EQ(rl.ban_remaining(Dimension::ip, "::ffff:192.0.2.1"), 40);  // mapped = v4
+  EXPECT_DOUBLE_EQ(rl.ban_remaining(Dimension::ip, "2001:db8::ffff"), 10);    // same /64
+  EXPECT_DOUBLE_EQ(rl.ban_remaining(Dimension::ip, "192.0.2.2"), 0);
+  EXPECT_DOUBLE_EQ(rl.ban_remaining(Dimension::key, "192.0.2.1"), 0);  // other dimension
+  EXPECT_EQ(rl.tracked_buckets(), 0u);
+  fc.advance_s(15);
+  EXPECT_DOUBLE_EQ(rl.ban_remaining(Dimension::ip, "192.0.2.1"), 25);
+  EXPECT_DOUBLE_EQ(rl.ban_remaining(Dimension::ip, "2001:db8::1"), 0);  // over by itself
+}
+
 TEST(RateLimiter, AdminBansAndUnbans) {
   FakeClock fc;
   RateLimiter rl(settings_with({}), fc.clock());
