@@ -995,3 +995,47 @@ def test_metrics_series(make_server):
     assert re.search(r'shikong_auth_failures_total\{[^}]*reason="invalid-credentials"[^}]*\} [1-9]', m), \
         [line for line in m.splitlines() if "auth" in line]
     assert "shikong_rate_limited_total" in m
+
+
+def test_connection_cap_and_slow_clients(make_server):
+    import socket
+    s = make_server("--set", "server.max_connections_per_ip=4", "--set", "server.request_timeout_s=2",
+                    fixtures=())
+    # Four kept-alive connections, each proven accepted by an answered request.
+    held = []
+    for _ in range(4):
+        c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+        c.request("GET", "/api/v1/auth/me")
+        r = c.getresponse()
+        r.read()
+        assert r.status == 200
+        held.append(c)
+    # A fifth from the same address is turned away with a short 503.
+    c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+    try:
+        c.request("GET", "/api/v1/auth/me")
+        r = c.getresponse()
+        body = r.read()
+        assert r.status == 503 and json.loads(body)["code"] == "too-many-connections"
+    finally:
+        c.close()
+    held.pop().close()
+    deadline = time.time() + 30
+    while True:  # the freed slot is usable once the server has seen the close
+        r = Client(s).get("/api/v1/auth/me")
+        if r.status == 200 or time.time() > deadline:
+            break
+        time.sleep(0.1)
+    assert r.status == 200
+    for c in held:
+        c.close()
+
+    # Slowloris: a header that never ends is cut off by the server, while others are served.
+    slow = socket.create_connection(("127.0.0.1", s.port), timeout=30)
+    try:
+        slow.sendall(b"GET /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nX-Slow: 1")
+        assert Client(s).get("/api/v1/auth/me").status == 200
+        got = slow.recv(4096)  # returns when the server answers or closes; 30 s socket timeout
+        assert got == b"" or got.startswith(b"HTTP/1.1 408"), got[:100]
+    finally:
+        slow.close()
