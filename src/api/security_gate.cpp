@@ -145,12 +145,16 @@ protocol::Response refusal_response(const security::Admission& admission,
 
 std::optional<protocol::Response> security_quick(security::SecurityService& security,
                                                  const protocol::Request& req,
-                                                 const protocol::Route& route) {
+                                                 const protocol::Route& route,
+                                                 const SecurityGateSettings& settings) {
   if (route.route_class == protocol::RouteClass::health || req.method == "OPTIONS")
     return std::nullopt;
   if (auto refused =
-          security.refuse_banned_ip(req.remote_ip, protocol::to_string(route.route_class)))
-    return refusal_response(*refused, req);
+          security.refuse_banned_ip(req.remote_ip, protocol::to_string(route.route_class))) {
+    protocol::Response r = refusal_response(*refused, req);
+    r.hold = settings.banned_hold;
+    return r;
+  }
   return std::nullopt;
 }
 

@@ -21,6 +21,8 @@ inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 
 struct SecurityGateSettings {
   bool cookie_secure = false;  // add Secure to the cookies (the public URL is https)
+  // How long the refusal of a banned IP is held before it is sent (limits.ban_hold_ms).
+  std::chrono::milliseconds banned_hold{1000};
 };
 
 // Before the handler. Skips health routes and OPTIONS. Returns the response to send instead of
@@ -31,9 +33,11 @@ std::optional<protocol::Response> security_before(security::SecurityService& sec
                                                   const SecurityGateSettings& settings);
 // On the server's I/O thread, before `security_before`: the refusal of a banned client IP,
 // decided from memory alone (health routes and OPTIONS pass). nullopt: go on as usual.
+// The answer is held for settings.banned_hold (a tarpit).
 std::optional<protocol::Response> security_quick(security::SecurityService& security,
                                                  const protocol::Request& req,
-                                                 const protocol::Route& route);
+                                                 const protocol::Route& route,
+                                                 const SecurityGateSettings& settings);
 // After the handler (or a refusal): counts the answer for the service registry, marks answers
 // to an authenticated caller Cache-Control: private (unless the handler chose a policy), and
 // expires a session cookie the gate found stale (unless the handler set that cookie itself).

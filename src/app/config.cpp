@@ -174,6 +174,7 @@ void add_limit_settings(std::vector<Setting>& all) {
   all.push_back(SK_INT_IN("limits.ban_after", limits.ban_after, 1, 1'000'000'000));
   all.push_back(SK_INT_IN("limits.ban_window_s", limits.ban_window_s, 1, 365 * 86400));
   all.push_back(SK_INT_IN("limits.ban_s", limits.ban_s, 0, 365 * 86400));
+  all.push_back(SK_INT_IN("limits.ban_hold_ms", ban_hold_ms, 0, 60'000));
 }
 
 const std::vector<Setting>& settings() {

@@ -55,6 +55,7 @@ struct Config {
   std::string cookie_secure = "auto";         // auto (when public_url is https) | true | false
   // [limits]: token buckets per route class and dimension, and bans
   security::RateLimitSettings limits = security::RateLimitSettings::defaults();
+  int ban_hold_ms = 1000;  // a banned IP's 429 is held this long (tarpit); 0: at once
 };
 
 // Keys are "section.key" (e.g. "server.listen"); environment names are SHIKONG_<SECTION>_<KEY>

@@ -597,6 +597,14 @@ struct Server::Impl {
     }
     // The handler is done with the spooled body (it may have moved it away to keep it).
     remove_spool(spool);
+    if (res.hold.count() > 0 && !stopping) {
+      // A tarpit: the answer waits on a timer of this connection's I/O thread (no CPU, no
+      // worker), so a refused client's rate falls to one request per hold per connection.
+      net::steady_timer hold(stream.get_executor());
+      hold.expires_after(res.hold);
+      beast::error_code ec;
+      co_await hold.async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
     std::uint64_t bytes = 0;
     const bool written = co_await write_response(stream, req, res, head, http10, keep_alive, bytes);
     record(started_at, route, req, res.status, bytes);

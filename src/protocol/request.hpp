@@ -3,6 +3,7 @@
 #pragma once
 
 #include <any>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -60,6 +61,9 @@ struct Request {
 struct Response {
   int status = 200;
   Headers headers;
+  // Wait this long before sending (a tarpit for refused floods: the connection is held on a
+  // timer, costing no CPU, so a banned client's request rate drops to its connections per hold).
+  std::chrono::milliseconds hold{0};
   std::string body;
   // When set, the body is produced by repeated calls (sent chunked); each call appends to
   // `chunk` and returns false after the last piece. Runs on a worker thread.

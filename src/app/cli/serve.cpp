@@ -85,7 +85,8 @@ int run_serve(CommandLine& cl) {
             config.open_registration ? "open" : "closed", options.trusted_proxies.size(),
             options.trusted_proxies.size() == 1 ? "y" : "ies");
   add_security_metrics(metrics, security);
-  const api::SecurityGateSettings gate{cookie_secure(config)};
+  const api::SecurityGateSettings gate{cookie_secure(config),
+                                       std::chrono::milliseconds(config.ban_hold_ms)};
 
   JobRunner jobs(*store, metrics, config.import_threads);
 
@@ -122,8 +123,8 @@ int run_serve(CommandLine& cl) {
 
   http::Middleware middleware;
   middleware.metrics = &metrics;
-  middleware.quick = [&security](const protocol::Request& req, const protocol::Route& route) {
-    return api::security_quick(security, req, route);
+  middleware.quick = [&security, gate](const protocol::Request& req, const protocol::Route& route) {
+    return api::security_quick(security, req, route, gate);
   };
   middleware.before = [&security, gate](protocol::Request& req, const protocol::Route& route) {
     return api::security_before(security, req, route, gate);

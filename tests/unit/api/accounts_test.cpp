@@ -508,6 +508,7 @@ TEST_F(GateTest, AdminKeysServicesBansAndAudit) {
     EXPECT_EQ(quick.status, 429);
     EXPECT_TRUE(quick.quick);
     EXPECT_EQ(quick.header("Retry-After"), "600");
+    EXPECT_EQ(quick.response.hold, std::chrono::milliseconds(1000));  // the default tarpit
     // Other clients are not, and the admin's own request went the usual way.
     EXPECT_FALSE(get(admin, "/api/v1/auth/me").quick);
   }

@@ -165,7 +165,7 @@ class GateTest : public ::testing::Test {
     }
     req.path_params = m.params;
     // As the server does: the I/O thread's ban check, then before, handler and after.
-    if (auto quick = security_quick(*security_, req, *m.route)) {
+    if (auto quick = security_quick(*security_, req, *m.route, gate_)) {
       r.response = std::move(*quick);
       r.quick = true;
     } else {

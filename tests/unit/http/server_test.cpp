@@ -322,8 +322,10 @@ TEST_F(ServerTest, BeforeHookCanAnswer) {
 TEST_F(ServerTest, QuickHookAnswersWithoutBeforeHandlerOrAfter) {
   std::atomic<int> befores{0}, afters{0};
   middleware_.quick = [](const Request& r, const Route&) -> std::optional<Response> {
-    if (r.header("X-Banned")) return Response::json("{\"banned\":true}", 429);
-    return std::nullopt;
+    if (!r.header("X-Banned")) return std::nullopt;
+    auto res = Response::json("{\"banned\":true}", 429);
+    res.hold = std::chrono::milliseconds(300);  // a tarpit
+    return res;
   };
   auto before = middleware_.before;
   middleware_.before = [&befores, before](Request& r, const Route& route) {
@@ -333,8 +335,11 @@ TEST_F(ServerTest, QuickHookAnswersWithoutBeforeHandlerOrAfter) {
   middleware_.after = [&afters](const Request&, Response&) { ++afters; };
   start();
   Client c(server_->port());
+  const auto sent = std::chrono::steady_clock::now();
   auto r = c.request(bhttp::verb::get, "/hello", {}, {{"X-Banned", "1"}});
   EXPECT_EQ(r.result_int(), 429);
+  // Held on a timer first: never sooner than the hold (a lower bound, not a speed claim).
+  EXPECT_GE(std::chrono::steady_clock::now() - sent, std::chrono::milliseconds(300));
   EXPECT_EQ(r.body(), "{\"banned\":true}");
   EXPECT_EQ(befores.load(), 0);
   EXPECT_EQ(afters.load(), 0);
