@@ -66,7 +66,10 @@ std::optional<double> unit_seconds(std::string_view unit) {
 
 std::string format_number(double v) {
   char buf[64];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  // Whole numbers as plain digits ("100000", never "1e+05"), which the parser reads back.
+  const bool whole = v == std::floor(v) && std::abs(v) < 1e15;
+  const auto [end, ec] = whole ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                               : std::to_chars(buf, buf + sizeof buf, v);
   return ec == std::errc() ? std::string(buf, end) : std::string("0");
 }
 
@@ -143,7 +146,7 @@ BucketSpec parse_bucket_spec(std::string_view text) {
     bad_spec("A rate limit may not exceed 1000000 requests per second.");
   }
   // Without an explicit burst a client may spend one unit's worth at once ("30/min": 30).
-  out.burst = std::max(1.0, std::ceil(*count));
+  out.burst = std::clamp(std::ceil(*count), 1.0, kMaxBurst);
   s = trim(s.substr(unit_end));
   if (!s.empty()) {
     if (!s.starts_with("burst") || s.size() == 5 || (s[5] != ' ' && s[5] != '\t')) {
@@ -174,7 +177,7 @@ std::string to_string(const BucketSpec& spec) {
     }
   }
   if (out.empty()) out = format_number(spec.rate) + "/s";
-  return out + " burst " + format_number(std::max(1.0, std::floor(spec.burst)));
+  return out + " burst " + format_number(std::clamp(std::floor(spec.burst), 1.0, kMaxBurst));
 }
 
 // The defaults let anonymous browsing of a map portal through comfortably: one page view

@@ -129,6 +129,14 @@ TEST(BucketSpec, PrintsInTheLargestWholeUnit) {
   EXPECT_EQ(to_string(BucketSpec{2.5, 4}), "150/min burst 4");
   EXPECT_EQ(to_string(BucketSpec{0.3125, 1}), "1125/h burst 1");
   EXPECT_EQ(to_string(BucketSpec{0.3333, 1}), "0.3333/s burst 1");  // whole in no unit
+  // Large whole counts are written as digits, and an implicit burst is capped like an explicit
+  // one, so every spec written reads back (both found by the bucket_spec fuzz target).
+  EXPECT_EQ(to_string(parse_bucket_spec("100000/min")), "100000/min burst 100000");
+  EXPECT_EQ(to_string(parse_bucket_spec("10/s burst 200000")), "10/s burst 200000");
+  EXPECT_EQ(parse_bucket_spec("51000000/day").burst, 1e6);
+  // 51000000 a day is 2125000 an hour: the same rate, in the largest unit where it is whole.
+  EXPECT_EQ(to_string(parse_bucket_spec("51000000/day")), "2125000/h burst 1000000");
+  EXPECT_EQ(to_string(parse_bucket_spec("2125000/h burst 1000000")), "2125000/h burst 1000000");
 }
 
 TEST(Dimensions, RoundTripTheirNames) {
