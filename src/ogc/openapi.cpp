@@ -179,13 +179,12 @@ std::string build_openapi_document(const protocol::Router& router, const ApiDocs
   // Credentials every route accepts (security/): an API key as tk= or X-API-Key, or the
   // portal's session cookie. Optional by default (the empty requirement), as public data is
   // open unless the server requires keys.
-  w.key("securitySchemes").raw(
-      R"({"apiKeyQuery":{"type":"apiKey","in":"query","name":"tk"},)"
-      R"("apiKeyHeader":{"type":"apiKey","in":"header","name":"X-API-Key"},)"
-      R"("sessionCookie":{"type":"apiKey","in":"cookie","name":"shikong_session"}})");
+  w.key("securitySchemes")
+      .raw(R"({"apiKeyQuery":{"type":"apiKey","in":"query","name":"tk"},)"
+           R"("apiKeyHeader":{"type":"apiKey","in":"header","name":"X-API-Key"},)"
+           R"("sessionCookie":{"type":"apiKey","in":"cookie","name":"shikong_session"}})");
   w.end_object();  // components
-  w.key("security").raw(
-      R"([{},{"apiKeyQuery":[]},{"apiKeyHeader":[]},{"sessionCookie":[]}])");
+  w.key("security").raw(R"([{},{"apiKeyQuery":[]},{"apiKeyHeader":[]},{"sessionCookie":[]}])");
   w.end_object();
   return w.take();
 }

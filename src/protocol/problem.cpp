@@ -139,7 +139,8 @@ int http_status(const Error& e) {
 Response problem_response(const Error& e, std::string_view instance) {
   auto r = make_problem(http_status(e), e.code(), e.detail(), e.parameter(), instance);
   if (e.retry_after_s() > 0)
-    r.headers.set("Retry-After", std::to_string(static_cast<long long>(std::ceil(e.retry_after_s()))));
+    r.headers.set("Retry-After",
+                  std::to_string(static_cast<long long>(std::ceil(e.retry_after_s()))));
   return r;
 }
 

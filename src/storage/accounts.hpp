@@ -42,10 +42,10 @@ struct SessionRecord {
 };
 
 struct ApiKeyRecord {
-  std::string id;        // public identifier ("k" + 12 hex), shown in lists and usage
-  std::string key_hash;  // SHA-256 hex of the secret key (unique)
-  std::string owner;     // user name
-  std::string name;      // the application it is for
+  std::string id;                     // public identifier ("k" + 12 hex), shown in lists and usage
+  std::string key_hash;               // SHA-256 hex of the secret key (unique)
+  std::string owner;                  // user name
+  std::string name;                   // the application it is for
   std::vector<std::string> referers;  // allowed Referer patterns; empty: any (or none)
   std::vector<std::string> ips;       // allowed IPs/CIDRs; empty: any
   std::map<std::string, std::int64_t> quotas;  // service -> requests a day; absent: no quota
@@ -59,15 +59,15 @@ struct ApiKeyRecord {
 // Requests counted for one key, service and day (the day in the platform's time zone).
 struct UsageRow {
   std::string key_id;
-  std::string service;  // tiles | maps | features | downloads | search | geocoding | api | ...
-  std::string day;      // "2026-11-25"
+  std::string service;      // tiles | maps | features | downloads | search | geocoding | api | ...
+  std::string day;          // "2026-11-25"
   std::int64_t count = 0;   // admitted requests
   std::int64_t denied = 0;  // refused requests (quota, referer, ip, expired, ...)
 };
 
 struct GrantRecord {
   std::string dataset_id;
-  std::string kind;  // user | group | key
+  std::string kind;     // user | group | key
   std::string grantee;  // user name, group name or key id
 };
 
@@ -88,9 +88,9 @@ struct ServiceRecord {
 struct AuditEvent {
   std::int64_t seq = 0;  // assigned on append, increasing
   Instant at;
-  std::string actor;    // user name, "key:<id>", or "anonymous"
-  std::string action;   // login, login-failed, logout, key-denied, role-change, ...
-  std::string target;   // the object acted on (user, key id, dataset id, ...)
+  std::string actor;   // user name, "key:<id>", or "anonymous"
+  std::string action;  // login, login-failed, logout, key-denied, role-change, ...
+  std::string target;  // the object acted on (user, key id, dataset id, ...)
   std::string ip;
   std::string outcome;  // ok | denied | failed
   std::string detail;   // a short JSON object written by shikong
@@ -115,7 +115,7 @@ class AccountStore {
   virtual void create_user(const UserRecord& user) = 0;
   virtual void update_user(const UserRecord& user) = 0;  // by name; replaces every field
   virtual std::optional<UserRecord> find_user(std::string_view name) = 0;
-  virtual std::vector<UserRecord> list_users() = 0;  // by name
+  virtual std::vector<UserRecord> list_users() = 0;     // by name
   virtual void delete_user(std::string_view name) = 0;  // also its sessions, keys and grants
   virtual std::int64_t count_users() = 0;
 
