@@ -17,6 +17,12 @@ void add_security_metrics(protocol::MetricsRegistry& metrics,
   metrics.describe("shikong_auth_failures_total", Type::counter,
                    "Failed sign-ins and refused credentials, by reason.");
   metrics.describe("shikong_bans_active", Type::gauge, "Temporary bans in force.");
+  metrics.describe("shikong_cache_hits_total", Type::counter,
+                   "Lookups answered from an in-memory cache, by cache.");
+  metrics.describe("shikong_cache_misses_total", Type::counter,
+                   "Lookups an in-memory cache passed to the store, by cache.");
+  metrics.describe("shikong_cache_hit_ratio", Type::gauge,
+                   "Hits over lookups of an in-memory cache since start, by cache.");
   metrics.describe("shikong_service_requests_total", Type::counter,
                    "Requests per registered service since start.");
   metrics.describe("shikong_service_errors_total", Type::counter,
@@ -37,6 +43,16 @@ void add_security_metrics(protocol::MetricsRegistry& metrics,
     for (const auto& [reason, n] : counters.auth_failures_by_reason)
       m.set_counter("shikong_auth_failures_total", {{"reason", reason}}, static_cast<double>(n));
     m.set("shikong_bans_active", {}, static_cast<double>(counters.active_bans));
+    for (const auto& [cache, hits] : counters.cache_hits) {
+      const auto it = counters.cache_misses.find(cache);
+      const std::int64_t misses = it == counters.cache_misses.end() ? 0 : it->second;
+      const protocol::MetricLabels labels = {{"cache", cache}};
+      m.set_counter("shikong_cache_hits_total", labels, static_cast<double>(hits));
+      m.set_counter("shikong_cache_misses_total", labels, static_cast<double>(misses));
+      if (hits + misses > 0)
+        m.set("shikong_cache_hit_ratio", labels,
+              static_cast<double>(hits) / static_cast<double>(hits + misses));
+    }
     for (const auto& s : security.services()) {
       const protocol::MetricLabels labels = {{"service", s.service}};
       m.set_counter("shikong_service_requests_total", labels, static_cast<double>(s.requests));

@@ -252,6 +252,9 @@ class TtlCache {
   }
   void clear() { map_.clear(); }
 
+  std::int64_t hits = 0;    // lookups answered from memory (under the owner's cache lock)
+  std::int64_t misses = 0;  // lookups that went to the store
+
  private:
   void prune(Instant now) {
     for (auto it = map_.begin(); it != map_.end();) {
@@ -343,7 +346,11 @@ struct SecurityService::Impl {
     std::uint64_t gen = 0;
     {
       std::lock_guard lock(cache_mutex);
-      if (const auto* e = cache.get(key, now)) return e->value;
+      if (const auto* e = cache.get(key, now)) {
+        ++cache.hits;
+        return e->value;
+      }
+      ++cache.misses;
       gen = generation;
     }
     std::optional<V> value = load();
@@ -1462,6 +1469,17 @@ SecurityCounters SecurityService::counters() const {
     c = impl_->counts;
   }
   c.active_bans = static_cast<std::int64_t>(impl_->limiter.bans().size());
+  {
+    std::lock_guard lock(impl_->cache_mutex);
+    const auto add = [&c](const char* name, std::int64_t hits, std::int64_t misses) {
+      c.cache_hits[name] = hits;
+      c.cache_misses[name] = misses;
+    };
+    add("sessions", impl_->sessions.hits, impl_->sessions.misses);
+    add("users", impl_->users.hits, impl_->users.misses);
+    add("keys", impl_->keys.hits, impl_->keys.misses);
+    add("grants", impl_->dataset_grants.hits, impl_->dataset_grants.misses);
+  }
   return c;
 }
 

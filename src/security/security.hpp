@@ -123,6 +123,10 @@ struct SecurityCounters {
   std::map<std::string, std::int64_t> key_denied_by_reason;       // code -> n
   std::map<std::string, std::int64_t> auth_failures_by_reason;    // "invalid-credentials", ...
   std::int64_t active_bans = 0;
+  // Lookups of the in-memory caches in front of the store ("sessions", "users", "keys",
+  // "grants"): answered from memory, or read from the store.
+  std::map<std::string, std::int64_t> cache_hits;
+  std::map<std::string, std::int64_t> cache_misses;
 };
 
 // Services that can be switched off (the route classes that serve data).

@@ -101,6 +101,8 @@ TEST_F(SecurityMetricsTest, EveryFamilyFromTheEngine) {
   EXPECT_TRUE(has_line(text, "shikong_service_enabled{service=\"maps\"} 1")) << text;
   EXPECT_TRUE(has_line(text, "# TYPE shikong_rate_limited_total counter")) << text;
   EXPECT_TRUE(has_line(text, "# TYPE shikong_bans_active gauge")) << text;
+  EXPECT_TRUE(has_line(text, "# TYPE shikong_cache_hit_ratio gauge")) << text;
+  EXPECT_NE(text.find("shikong_cache_misses_total{cache=\"sessions\"}"), std::string::npos) << text;
 
   // The next scrape sees what changed since.
   s.set_service_enabled(admin, "maps", false, "");

@@ -1214,6 +1214,7 @@ TEST_F(SecurityTest, AdmitIsServedFromMemory) {
   svc_->can_read(alice, "d1", "restricted", "bob");
   const int sessions = counting_->find_session_calls, users = counting_->find_user_calls,
             keys = counting_->find_key_calls, grants = counting_->grants_calls;
+  const SecurityCounters before = svc_->counters();
   for (int i = 0; i < 200; ++i) {
     EXPECT_EQ(admit_session(r.session_token).principal.user, "alice");
     EXPECT_EQ(admit_key(k.secret).principal.key_id, k.record.id);
@@ -1222,6 +1223,13 @@ TEST_F(SecurityTest, AdmitIsServedFromMemory) {
     EXPECT_TRUE(svc_->can_read(alice, "d2", "public", "bob"));  // no grants needed
   }
   EXPECT_EQ(counting_->find_session_calls, sessions);
+  // Every lookup of the loop came from memory, and the metrics' cache counters say so.
+  const SecurityCounters c = svc_->counters();
+  for (const char* cache : {"sessions", "keys", "grants"})
+    EXPECT_EQ(c.cache_misses.at(cache), before.cache_misses.at(cache)) << cache;
+  EXPECT_GE(c.cache_hits.at("sessions") - before.cache_hits.at("sessions"), 200);
+  EXPECT_GE(c.cache_hits.at("keys") - before.cache_hits.at("keys"), 400);  // good and unknown
+  EXPECT_GE(c.cache_hits.at("grants") - before.cache_hits.at("grants"), 200);
   EXPECT_EQ(counting_->find_user_calls, users);
   EXPECT_EQ(counting_->find_key_calls, keys);
   EXPECT_EQ(counting_->grants_calls, grants);
