@@ -4,32 +4,19 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "core/ascii.hpp"
 #include "core/error.hpp"
 
 namespace shikong::protocol {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Splits "type/subtype;params" into lower-case type and subtype (parameters dropped).
 bool split_media_type(std::string_view m, std::string& type, std::string& subtype) {
-  m = trim(m.substr(0, m.find(';')));
+  m = trim_blanks(m.substr(0, m.find(';')));
   const std::size_t slash = m.find('/');
   if (slash == std::string_view::npos || slash == 0 || slash + 1 == m.size()) return false;
-  type = lower(trim(m.substr(0, slash)));
-  subtype = lower(trim(m.substr(slash + 1)));
+  type = ascii_lowercase(trim_blanks(m.substr(0, slash)));
+  subtype = ascii_lowercase(trim_blanks(m.substr(slash + 1)));
   return !(type == "*" && subtype != "*");
 }
 
@@ -41,7 +28,7 @@ std::vector<AcceptRange> parse_accept(std::string_view accept) {
   while (start <= accept.size() && ranges.size() < 64) {
     std::size_t end = accept.find(',', start);
     if (end == std::string_view::npos) end = accept.size();
-    const std::string_view item = trim(accept.substr(start, end - start));
+    const std::string_view item = trim_blanks(accept.substr(start, end - start));
     start = end + 1;
     if (item.empty()) continue;
     AcceptRange range;
@@ -50,11 +37,11 @@ std::vector<AcceptRange> parse_accept(std::string_view accept) {
     bool ok = true;
     while (semi != std::string_view::npos) {
       std::size_t next = item.find(';', semi + 1);
-      const std::string_view param =
-          trim(item.substr(semi + 1, next == std::string_view::npos ? item.npos : next - semi - 1));
+      const std::string_view param = trim_blanks(
+          item.substr(semi + 1, next == std::string_view::npos ? item.npos : next - semi - 1));
       semi = next;
       if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-        const std::string_view v = trim(param.substr(2));
+        const std::string_view v = trim_blanks(param.substr(2));
         double q = 0;
         const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), q);
         if (ec != std::errc() || ptr != v.data() + v.size() || !(q >= 0 && q <= 1)) {
@@ -79,7 +66,7 @@ std::size_t negotiate(std::string_view f, std::string_view accept, std::span<con
                        "f");
   }
   const auto ranges = parse_accept(accept);
-  if (trim(accept).empty()) return 0;
+  if (trim_blanks(accept).empty()) return 0;
   if (ranges.empty()) return 0;  // nothing we could read: answer the default
 
   std::size_t best = offers.size();

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "core/error.hpp"
 
 namespace shikong::security {
@@ -165,17 +166,6 @@ std::optional<std::vector<char32_t>> decode_utf8(std::string_view s) {
   return out;
 }
 
-bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 [[noreturn]] void weak(const char* why) {
   throw InvalidInput("weak-password", why, "password");
 }
@@ -190,7 +180,7 @@ void check_password_policy(std::string_view password, std::string_view user_name
   bool all_same = true;
   for (char32_t c : *cps) all_same = all_same && c == cps->front();
   if (all_same) weak("a password must not be one character repeated");
-  if (equal_ignoring_ascii_case(password, user_name)) weak("a password must not be the user name");
+  if (ascii_iequals(password, user_name)) weak("a password must not be the user name");
 }
 
 }  // namespace shikong::security

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "core/ascii.hpp"
 #include "core/utf8.hpp"
 
 namespace shikong::security {
@@ -63,24 +64,13 @@ int count_name_chars(std::string_view s) {
   return n;
 }
 
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 bool valid_user_name(std::string_view name) {
   if (name.size() > 64 * 4) return false;
   const int n = count_name_chars(name);
   if (n < 3 || n > 64) return false;
-  return !iequals_ascii(name, "anonymous") && !iequals_ascii(name, "system");
+  return !ascii_iequals(name, "anonymous") && !ascii_iequals(name, "system");
 }
 
 bool valid_group_name(std::string_view name) {

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "core/ascii.hpp"
 #include "core/error.hpp"
 #include "core/net_address.hpp"
 
@@ -26,20 +27,6 @@ constexpr std::string_view kDimensionNames[dimension_count] = {"ip", "cookie", "
 // represented; a burst above a million is not a limit anyone means.
 constexpr double kMaxRatePerSecond = 1e6;
 constexpr double kMaxBurst = 1e6;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 [[noreturn]] void bad_spec(std::string detail) {
   throw InvalidInput("invalid-rate-limit", std::move(detail), "limits");
@@ -125,7 +112,7 @@ std::optional<Dimension> dimension_from_string(std::string_view s) {
 }
 
 BucketSpec parse_bucket_spec(std::string_view text) {
-  const std::string spec = lower(trim(text));
+  const std::string spec = ascii_lowercase(trim_blanks(text));
   std::string_view s = spec;
   if (s == "off") return BucketSpec{};
   const std::size_t slash = s.find('/');
@@ -134,7 +121,7 @@ BucketSpec parse_bucket_spec(std::string_view text) {
         "A rate limit is written as \"<count>/<s|min|h|day>\", optionally followed by "
         "\"burst <n>\", or \"off\".");
   }
-  const auto count = parse_positive(trim(s.substr(0, slash)));
+  const auto count = parse_positive(trim_blanks(s.substr(0, slash)));
   if (!count) bad_spec("The count of a rate limit must be a positive number.");
   s = s.substr(slash + 1);
   const std::size_t unit_end = std::min(s.find_first_of(" \t"), s.size());
@@ -147,12 +134,12 @@ BucketSpec parse_bucket_spec(std::string_view text) {
   }
   // Without an explicit burst a client may spend one unit's worth at once ("30/min": 30).
   out.burst = std::clamp(std::ceil(*count), 1.0, kMaxBurst);
-  s = trim(s.substr(unit_end));
+  s = trim_blanks(s.substr(unit_end));
   if (!s.empty()) {
     if (!s.starts_with("burst") || s.size() == 5 || (s[5] != ' ' && s[5] != '\t')) {
       bad_spec("Only \"burst <n>\" may follow the rate of a rate limit.");
     }
-    const std::string_view n = trim(s.substr(5));
+    const std::string_view n = trim_blanks(s.substr(5));
     std::uint64_t burst = 0;
     const auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), burst);
     if (ec != std::errc() || end != n.data() + n.size() || burst < 1 || burst > kMaxBurst) {
