@@ -197,6 +197,21 @@ void write_key(JsonWriter& w, const storage::ApiKeyRecord& k, const std::string*
   w.end_object();
 }
 
+// Usage rows as the "usage" member; the key id is written when the rows span several keys.
+void write_usage(JsonWriter& w, const std::vector<storage::UsageRow>& rows, bool with_key_id) {
+  w.key("usage").begin_array();
+  for (const auto& u : rows) {
+    w.begin_object();
+    if (with_key_id) w.member("key_id", u.key_id);
+    w.member("day", u.day);
+    w.member("service", u.service);
+    w.member("count", u.count);
+    w.member("denied", u.denied);
+    w.end_object();
+  }
+  w.end_array();
+}
+
 void write_service(JsonWriter& w, const security::ServiceStatus& s) {
   w.begin_object();
   w.member("service", s.service);
@@ -417,16 +432,7 @@ Response key_usage(const State& st, Request& req) {
   JsonWriter w(1024);
   w.begin_object();
   w.member("key_id", id);
-  w.key("usage").begin_array();
-  for (const auto& u : rows) {
-    w.begin_object();
-    w.member("day", u.day);
-    w.member("service", u.service);
-    w.member("count", u.count);
-    w.member("denied", u.denied);
-    w.end_object();
-  }
-  w.end_array();
+  write_usage(w, rows, false);
   w.end_object();
   return json(w.take());
 }
@@ -523,17 +529,7 @@ Response admin_usage(const State& st, Request& req) {
   const std::string to = day_param(req, "to");
   JsonWriter w(4096);
   w.begin_object();
-  w.key("usage").begin_array();
-  for (const auto& u : st.security->all_usage(principal_of(req), from, to)) {
-    w.begin_object();
-    w.member("key_id", u.key_id);
-    w.member("day", u.day);
-    w.member("service", u.service);
-    w.member("count", u.count);
-    w.member("denied", u.denied);
-    w.end_object();
-  }
-  w.end_array();
+  write_usage(w, st.security->all_usage(principal_of(req), from, to), true);
   w.end_object();
   return json(w.take());
 }
