@@ -88,6 +88,15 @@ class ImportSession {
   virtual std::int64_t written() const = 0;
 };
 
+// A named style of a dataset as its JSON document (style/ parses and validates it).
+struct StoredStyle {
+  std::string dataset_id;
+  std::string name;
+  std::string json;
+  std::string updated_by;
+  Instant updated;
+};
+
 enum class JobState { queued, running, succeeded, failed };
 std::string_view to_string(JobState s);
 std::optional<JobState> job_state_from_string(std::string_view s);
@@ -128,6 +137,13 @@ class Store {
 
   virtual void save_job(const Job& job) = 0;  // insert or replace
   virtual std::optional<Job> find_job(std::string_view id) = 0;
+
+  // Styles, kept with the catalog; deleting a dataset deletes its styles.
+  virtual std::vector<StoredStyle> list_styles(std::string_view dataset_id) = 0;
+  virtual std::optional<StoredStyle> find_style(std::string_view dataset_id,
+                                                std::string_view name) = 0;
+  virtual void save_style(const StoredStyle& style) = 0;  // insert or replace
+  virtual bool delete_style(std::string_view dataset_id, std::string_view name) = 0;
 
   // The path of a dataset's native file if the backend has one (a GeoPackage), for downloads.
   virtual std::optional<std::filesystem::path> dataset_file(std::string_view id) = 0;

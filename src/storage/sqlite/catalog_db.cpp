@@ -57,6 +57,43 @@ std::optional<std::int64_t> micros_of(const std::optional<Instant>& t) {
 
 }  // namespace
 
+std::vector<StoredStyle> list_style_rows(Db& db, std::string_view dataset_id) {
+  Stmt& s = db.cached(
+      "SELECT dataset_id, name, json, updated_by, updated FROM styles WHERE dataset_id = ?"
+      " ORDER BY name");
+  s.bind_text(1, dataset_id);
+  std::vector<StoredStyle> out;
+  while (s.step())
+    out.push_back(StoredStyle{std::string(s.col_text(0)), std::string(s.col_text(1)),
+                              std::string(s.col_text(2)), std::string(s.col_text(3)),
+                              Instant{s.col_int(4)}});
+  s.reset();
+  return out;
+}
+
+void upsert_style_row(Db& db, const StoredStyle& style) {
+  Stmt& s = db.cached(
+      "INSERT OR REPLACE INTO styles (dataset_id, name, json, updated_by, updated)"
+      " VALUES (?, ?, ?, ?, ?)");
+  s.bind_text(1, style.dataset_id);
+  s.bind_text(2, style.name);
+  s.bind_text(3, style.json);
+  s.bind_text(4, style.updated_by);
+  s.bind_int(5, style.updated.micros);
+  s.step();
+  s.reset();
+}
+
+bool delete_style_rows(Db& db, std::string_view dataset_id, std::optional<std::string_view> name) {
+  Stmt& s = db.cached(name ? "DELETE FROM styles WHERE dataset_id = ? AND name = ?"
+                           : "DELETE FROM styles WHERE dataset_id = ?");
+  s.bind_text(1, dataset_id);
+  if (name) s.bind_text(2, *name);
+  s.step();
+  s.reset();
+  return db.changes() > 0;
+}
+
 Instant now_utc() {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::system_clock::now().time_since_epoch());
@@ -96,7 +133,10 @@ void init_catalog(Db& db) {
       " rows_done INTEGER NOT NULL DEFAULT 0, rows_rejected INTEGER NOT NULL DEFAULT 0,"
       " error_code TEXT NOT NULL DEFAULT '', message TEXT NOT NULL DEFAULT '',"
       " report_json TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, updated INTEGER NOT "
-      "NULL);");
+      "NULL);"
+      "CREATE TABLE IF NOT EXISTS styles (dataset_id TEXT NOT NULL, name TEXT NOT NULL,"
+      " json TEXT NOT NULL, updated_by TEXT NOT NULL DEFAULT '', updated INTEGER NOT NULL,"
+      " PRIMARY KEY (dataset_id, name));");
   Stmt get = db.prepare("SELECT value FROM meta WHERE key = 'storage_schema_version'");
   if (get.step()) {
     std::string v(get.col_text(0));

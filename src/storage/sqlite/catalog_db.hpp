@@ -42,6 +42,11 @@ std::optional<Job> find_job_row(Db& db, std::string_view id);
 // marks them failed with error_code "interrupted". Returns how many.
 std::int64_t fail_interrupted_jobs(Db& db);
 
+// Styles of datasets (delete with no name: all of a dataset's styles).
+std::vector<StoredStyle> list_style_rows(Db& db, std::string_view dataset_id);
+void upsert_style_row(Db& db, const StoredStyle& style);
+bool delete_style_rows(Db& db, std::string_view dataset_id, std::optional<std::string_view> name);
+
 Instant now_utc();
 
 }  // namespace shikong::storage::sqlite

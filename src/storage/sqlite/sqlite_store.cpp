@@ -151,6 +151,7 @@ class SqliteStore final : public Store {
       row = find_dataset_row(*db, id);
       if (!row) dataset_not_found();
       delete_dataset_row(*db, id);
+      delete_style_rows(*db, id, std::nullopt);
       tx.commit();
     } catch (...) {
       db->exec("PRAGMA synchronous = NORMAL");
@@ -205,6 +206,29 @@ class SqliteStore final : public Store {
   std::optional<Job> find_job(std::string_view id) override {
     auto db = ctx_->catalog_db();
     return find_job_row(*db, id);
+  }
+
+  std::vector<StoredStyle> list_styles(std::string_view dataset_id) override {
+    auto db = ctx_->catalog_db();
+    return list_style_rows(*db, dataset_id);
+  }
+
+  std::optional<StoredStyle> find_style(std::string_view dataset_id,
+                                        std::string_view name) override {
+    auto db = ctx_->catalog_db();
+    for (auto& s : list_style_rows(*db, dataset_id))
+      if (s.name == name) return std::move(s);
+    return std::nullopt;
+  }
+
+  void save_style(const StoredStyle& style) override {
+    auto db = ctx_->catalog_db();
+    upsert_style_row(*db, style);
+  }
+
+  bool delete_style(std::string_view dataset_id, std::string_view name) override {
+    auto db = ctx_->catalog_db();
+    return delete_style_rows(*db, dataset_id, name);
   }
 
   std::optional<std::filesystem::path> dataset_file(std::string_view id) override {
