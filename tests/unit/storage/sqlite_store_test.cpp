@@ -18,6 +18,7 @@
 
 #include "core/error.hpp"
 #include "geo/wkb.hpp"
+#include "storage/change_listener.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 
 namespace shikong::storage {
@@ -851,6 +852,71 @@ TEST_F(SqliteStoreTest, GdalOpensTheGeoPackageAndUsesItsIndex) {
     EXPECT_EQ(std::system(cmd.c_str()), 0) << read_file(out);
   }
   (void)info;
+}
+
+}  // namespace
+}  // namespace shikong::storage
+
+namespace shikong::storage {
+namespace {
+
+TEST_F(SqliteStoreTest, StylesAreKeptPerDatasetAndGoWithIt) {
+  auto a = import(draft("a"), {feature(point(1, 1))});
+  import(draft("b"), {feature(point(2, 2))});
+  store_->save_style({"a", "red", R"({"name":"red"})", "alice", Instant{5}});
+  store_->save_style({"a", "blue", R"({"name":"blue"})", "bob", Instant{6}});
+  store_->save_style({"b", "red", R"({"name":"red","b":1})", "carol", Instant{7}});
+  auto listed = store_->list_styles("a");
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].name, "blue");  // by name
+  EXPECT_EQ(listed[1].json, R"({"name":"red"})");
+  EXPECT_EQ(listed[1].updated_by, "alice");
+  EXPECT_EQ(listed[1].updated.micros, 5);
+
+  store_->save_style({"a", "red", R"({"name":"red","v":2})", "dave", Instant{8}});  // replace
+  auto red = store_->find_style("a", "red");
+  ASSERT_TRUE(red);
+  EXPECT_EQ(red->json, R"({"name":"red","v":2})");
+  EXPECT_EQ(red->updated_by, "dave");
+  EXPECT_FALSE(store_->find_style("a", "green"));
+
+  EXPECT_TRUE(store_->delete_style("a", "blue"));
+  EXPECT_FALSE(store_->delete_style("a", "blue"));
+  reopen();
+  EXPECT_EQ(store_->list_styles("a").size(), 1u);  // durable
+
+  store_->delete_dataset(a.id);
+  EXPECT_TRUE(store_->list_styles("a").empty());
+  EXPECT_EQ(store_->list_styles("b").size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, ChangeListenerHearsImportsUpdatesAndDeletes) {
+  std::vector<std::pair<std::string, std::optional<std::int64_t>>> heard;
+  store_ = with_change_listener(std::move(store_),
+                                [&heard](std::string_view id, std::optional<std::int64_t> v) {
+                                  heard.emplace_back(std::string(id), v);
+                                });
+  auto first = import(draft("watched"), {feature(point(1, 1))});
+  auto second = import(draft("watched"), {feature(point(2, 2))});
+  {
+    auto aborted = store_->begin_import(draft("watched"));
+    aborted->write(feature(point(3, 3)));
+  }  // destroyed uncommitted: no change
+  DatasetPatch patch;
+  patch.title = "Renamed";
+  auto third = store_->update_dataset("watched", patch);
+  store_->delete_dataset("watched");
+  ASSERT_EQ(heard.size(), 4u);
+  EXPECT_EQ(heard[0], std::make_pair(std::string("watched"), std::optional(first.version)));
+  EXPECT_EQ(heard[1].second, std::optional(second.version));
+  EXPECT_EQ(heard[2].second, std::optional(third.version));
+  EXPECT_LT(first.version, second.version);
+  EXPECT_LT(second.version, third.version);
+  EXPECT_EQ(heard[3], std::make_pair(std::string("watched"), std::optional<std::int64_t>()));
+  // Reads pass through unchanged.
+  auto kept = import(draft("kept"), {feature(point(5, 5)), feature(point(6, 6))});
+  EXPECT_EQ(store_->count(kept, {}), 2);
+  EXPECT_EQ(ids(kept, {}).size(), 2u);
 }
 
 }  // namespace
