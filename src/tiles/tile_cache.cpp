@@ -1,1 +1,377 @@
-// Placeholder (issue 4): being written.
+// The tile cache: an LRU list bounded in bytes in front of a directory tree whose first level
+// names the (dataset, version) pairs of the tiles below it, so that purging the other versions
+// of a dataset is one listing of the root and a few directory removals.
+#include "tiles/tile_cache.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <charconv>
+#include <fstream>
+#include <list>
+#include <map>
+#include <shared_mutex>
+#include <sstream>
+#include <system_error>
+#include <unordered_map>
+
+#include "core/log.hpp"
+
+namespace shikong::tiles {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A first-level directory name longer than this becomes "multi-<hash>" with a DATASETS file
+// inside that lists its pairs (file names stop at 255 bytes).
+constexpr std::size_t max_dataset_dir = 200;
+constexpr std::string_view multi_prefix = "multi-";
+constexpr std::string_view datasets_file = "DATASETS";
+// What an entry costs besides its bytes (list node, map node, key, shared_ptr control block).
+constexpr std::size_t entry_overhead = 128;
+
+std::string hex64(std::uint64_t v) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    out[static_cast<std::size_t>(i)] = digits[v & 0xf];
+    v >>= 4;
+  }
+  return out;
+}
+
+// Letters, digits and "-_." stay ('@' too outside dataset ids, where it separates the id from
+// the version); everything else becomes %XX. A leading '.' is escaped too, so that no component
+// is "." or ".." or hidden. Empty -> "_".
+std::string safe_component(std::string_view text, bool keep_at = true) {
+  if (text.empty()) return "_";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || (c == '.' && i > 0) || (c == '@' && keep_at);
+    if (keep) {
+      out += static_cast<char>(c);
+    } else {
+      static constexpr char digits[] = "0123456789ABCDEF";
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 0xf];
+    }
+  }
+  return out;
+}
+
+// "<id>@<version>" joined by '+', ids made safe.
+std::string dataset_pairs(const TileKey& key) {
+  std::string out;
+  for (const auto& [id, version] : key.datasets) {
+    if (!out.empty()) out += '+';
+    out += safe_component(id, false);
+    out += '@';
+    out += std::to_string(version);
+  }
+  return out.empty() ? std::string("_") : out;
+}
+
+std::string dataset_dir(const TileKey& key) {
+  std::string pairs = dataset_pairs(key);
+  if (pairs.size() <= max_dataset_dir) return pairs;
+  return std::string(multi_prefix) + hex64(fnv1a64(pairs));
+}
+
+// Parses "<id>@<version>+..." into (safe id, version) pairs; false if it is not of that form.
+bool parse_pairs(std::string_view text, std::vector<std::pair<std::string, std::int64_t>>& out) {
+  out.clear();
+  while (!text.empty()) {
+    auto plus = text.find('+');
+    auto part = text.substr(0, plus);
+    auto at = part.rfind('@');
+    if (at == std::string_view::npos || at == 0) return false;
+    std::int64_t version = 0;
+    auto digits = part.substr(at + 1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), version);
+    if (ec != std::errc() || end != digits.data() + digits.size()) return false;
+    out.emplace_back(std::string(part.substr(0, at)), version);
+    if (plus == std::string_view::npos) break;
+    text.remove_prefix(plus + 1);
+  }
+  return !out.empty();
+}
+
+std::optional<std::string> read_whole_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return std::move(ss).str();
+}
+
+// Writes beside the target, then renames: a reader sees the whole tile or none.
+bool write_atomically(const fs::path& path, std::string_view bytes) {
+  static std::atomic<std::uint64_t> counter{0};
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return false;
+  fs::path tmp = path;
+  tmp += ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      out.close();
+      fs::remove(tmp, ec);
+      return false;
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::uint64_t fnv1a64(std::string_view bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::string TileKey::relative_path() const {
+  std::string out = dataset_dir(*this);
+  out += '/';
+  out += safe_component(style);
+  out += '/';
+  out += safe_component(tile_matrix_set);
+  out += '/';
+  out += safe_component(tile_matrix);
+  out += '/';
+  out += std::to_string(col);
+  out += '/';
+  out += std::to_string(row);
+  if (!variant.empty()) {
+    out += '~';
+    out += hex64(fnv1a64(variant));
+  }
+  out += '.';
+  out += safe_component(format);
+  return out;
+}
+
+std::string TileKey::digest() const {
+  // The variant goes in whole: relative_path() only has its hash.
+  return hex64(fnv1a64(relative_path() + '\n' + variant));
+}
+
+struct TileCache::Impl {
+  struct Entry {
+    std::string path;  // relative_path(), the map key
+    std::shared_ptr<const std::string> bytes;
+    std::vector<std::pair<std::string, std::int64_t>> datasets;
+    std::size_t cost = 0;
+  };
+
+  TileCacheSettings settings;
+
+  mutable std::mutex mutex;  // the LRU, the floors and the counters
+  std::list<Entry> lru;      // most recently used first
+  std::unordered_map<std::string, std::list<Entry>::iterator> index;
+  std::size_t bytes = 0;
+  TileCacheStats counters;
+  // Versions below the floor of a dataset are no longer stored: a request that read the
+  // dataset before a change must not leave its tiles behind after the purge.
+  std::map<std::string, std::int64_t, std::less<>> floors;
+  std::map<std::string, std::int64_t, std::less<>> highest_seen;
+
+  // Disk writes hold it shared, purges exclusively: no tile of a purged version lands on disk
+  // after its purge.
+  std::shared_mutex disk_mutex;
+
+  bool below_floor(const TileKey& key) const {
+    for (const auto& [id, version] : key.datasets) {
+      auto it = floors.find(id);
+      if (it != floors.end() && version < it->second) return true;
+    }
+    return false;
+  }
+
+  void evict_to(std::size_t budget) {
+    while (bytes > budget && !lru.empty()) {
+      auto& last = lru.back();
+      bytes -= last.cost;
+      index.erase(last.path);
+      lru.pop_back();
+      ++counters.evictions;
+    }
+  }
+
+  void remember(const std::string& path, const TileKey& key,
+                std::shared_ptr<const std::string> data) {
+    if (settings.memory_bytes == 0) return;
+    std::size_t cost = data->size() + path.size() + entry_overhead;
+    if (cost > settings.memory_bytes) return;
+    if (auto it = index.find(path); it != index.end()) {
+      bytes -= it->second->cost;
+      lru.erase(it->second);
+      index.erase(it);
+    }
+    lru.push_front(Entry{path, std::move(data), key.datasets, cost});
+    index.emplace(path, lru.begin());
+    bytes += cost;
+    evict_to(settings.memory_bytes);
+  }
+
+  void note_versions(const TileKey& key) {
+    for (const auto& [id, version] : key.datasets) {
+      auto [it, inserted] = highest_seen.emplace(id, version);
+      if (!inserted && version > it->second) it->second = version;
+    }
+  }
+};
+
+TileCache::TileCache(TileCacheSettings settings) : impl_(std::make_shared<Impl>()) {
+  impl_->settings = std::move(settings);
+  if (impl_->settings.disk && impl_->settings.directory.empty()) impl_->settings.disk = false;
+  if (impl_->settings.disk) {
+    std::error_code ec;
+    fs::create_directories(impl_->settings.directory, ec);
+    if (ec) {
+      log::warn("tile cache: cannot create {} ({}); tiles are cached in memory only",
+                impl_->settings.directory.string(), ec.message());
+      impl_->settings.disk = false;
+    }
+  }
+}
+
+std::shared_ptr<const std::string> TileCache::get(const TileKey& key) {
+  auto& im = *impl_;
+  std::string path = key.relative_path();
+  {
+    std::lock_guard lock(im.mutex);
+    if (auto it = im.index.find(path); it != im.index.end()) {
+      im.lru.splice(im.lru.begin(), im.lru, it->second);
+      ++im.counters.memory_hits;
+      return it->second->bytes;
+    }
+  }
+  if (im.settings.disk) {
+    fs::path file = im.settings.directory / path;
+    std::error_code ec;
+    if (fs::is_regular_file(file, ec)) {
+      if (auto data = read_whole_file(file)) {
+        auto shared = std::make_shared<const std::string>(std::move(*data));
+        std::lock_guard lock(im.mutex);
+        ++im.counters.disk_hits;
+        im.note_versions(key);
+        if (!im.below_floor(key)) im.remember(path, key, shared);
+        return shared;
+      }
+      log::warn("tile cache: cannot read {}; building the tile again", file.string());
+    }
+  }
+  std::lock_guard lock(im.mutex);
+  ++im.counters.misses;
+  return nullptr;
+}
+
+void TileCache::put(const TileKey& key, std::shared_ptr<const std::string> bytes) {
+  if (!bytes) return;
+  auto& im = *impl_;
+  std::string path = key.relative_path();
+  std::shared_lock disk_lock(im.disk_mutex);
+  {
+    std::lock_guard lock(im.mutex);
+    im.note_versions(key);
+    if (im.below_floor(key)) return;
+    ++im.counters.stores;
+    im.remember(path, key, bytes);
+  }
+  if (!im.settings.disk) return;
+  fs::path file = im.settings.directory / path;
+  if (key.datasets.size() > 0 && path.compare(0, multi_prefix.size(), multi_prefix) == 0) {
+    // The list of pairs of a long dataset directory, for purges.
+    fs::path list = im.settings.directory / path.substr(0, path.find('/')) / datasets_file;
+    std::error_code ec;
+    if (!fs::exists(list, ec) && !write_atomically(list, dataset_pairs(key)))
+      log::warn("tile cache: cannot write {}", list.string());
+  }
+  if (!write_atomically(file, *bytes)) log::warn("tile cache: cannot write {}", file.string());
+}
+
+void TileCache::purge_dataset(std::string_view dataset_id, std::int64_t current_version) {
+  auto& im = *impl_;
+  std::unique_lock disk_lock(im.disk_mutex);
+  std::string id(dataset_id);
+  auto stale = [&](const std::vector<std::pair<std::string, std::int64_t>>& pairs,
+                   const std::string& wanted) {
+    for (const auto& [pid, version] : pairs)
+      if (pid == wanted && (current_version < 0 || version != current_version)) return true;
+    return false;
+  };
+  {
+    std::lock_guard lock(im.mutex);
+    std::int64_t floor = current_version;
+    if (current_version < 0) {
+      // Deleted: a dataset created again under this id gets a higher version.
+      auto seen = im.highest_seen.find(id);
+      floor = seen == im.highest_seen.end() ? 0 : seen->second + 1;
+    }
+    auto& f = im.floors[id];
+    f = std::max(f, floor);
+    for (auto it = im.lru.begin(); it != im.lru.end();) {
+      if (stale(it->datasets, id)) {
+        im.bytes -= it->cost;
+        im.index.erase(it->path);
+        it = im.lru.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (!im.settings.disk) return;
+  const std::string safe_id = safe_component(id, false);
+  std::error_code ec;
+  fs::directory_iterator it(im.settings.directory, ec), end;
+  if (ec) return;
+  // Listed first, removed after: removing entries while reading a directory is unspecified.
+  std::vector<fs::path> doomed;
+  std::vector<std::pair<std::string, std::int64_t>> pairs;
+  for (; it != end; it.increment(ec)) {
+    if (ec) break;
+    std::string name = it->path().filename().string();
+    bool parsed = false;
+    if (name.compare(0, multi_prefix.size(), multi_prefix) == 0) {
+      if (auto text = read_whole_file(it->path() / datasets_file))
+        parsed = parse_pairs(*text, pairs);
+    } else {
+      parsed = parse_pairs(name, pairs);
+    }
+    if (parsed && stale(pairs, safe_id)) doomed.push_back(it->path());
+  }
+  for (const auto& dir : doomed) {
+    std::error_code rm;
+    fs::remove_all(dir, rm);
+    if (rm) log::warn("tile cache: cannot remove {} ({})", dir.string(), rm.message());
+  }
+}
+
+TileCacheStats TileCache::stats() const {
+  std::lock_guard lock(impl_->mutex);
+  TileCacheStats s = impl_->counters;
+  s.memory_bytes = impl_->bytes;
+  s.memory_entries = impl_->lru.size();
+  return s;
+}
+
+}  // namespace shikong::tiles

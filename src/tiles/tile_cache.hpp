@@ -27,7 +27,12 @@ struct TileKey {
   // Path relative to the cache root: <datasets>/<style>/<set>/<matrix>/<col>/<row>[~variant].fmt
   // with every component made file-name safe (variants hashed).
   std::string relative_path() const;
+  // 16 hex digits of a stable hash of the whole key (variant included), for ETags.
+  std::string digest() const;
 };
+
+// FNV-1a, 64 bits: a stable hash (the same across runs and builds) for file names and ETags.
+std::uint64_t fnv1a64(std::string_view bytes);
 
 struct TileCacheSettings {
   std::size_t memory_bytes = 256u << 20;  // 0 = no memory cache
