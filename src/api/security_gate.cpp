@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "protocol/ogc_exception.hpp"
 #include "protocol/problem.hpp"
 
 namespace shikong::api {
@@ -129,12 +130,38 @@ void require_role(const security::Principal& p, security::Role role) {
 
 namespace {
 
-// The problem+json answer of a refused admission, with Retry-After when a wait helps.
+// WMS and WMTS clients understand only their own exception reports, so refusals of those
+// services are written in them; everything else gets problem+json.
+enum class RefusalForm { problem, wms, wmts };
+RefusalForm refusal_form(const protocol::Route& route) {
+  std::string_view p = route.pattern;
+  if (p.ends_with("/wms")) return RefusalForm::wms;
+  if (p.find("/wmts") != std::string_view::npos) return RefusalForm::wmts;
+  return RefusalForm::problem;
+}
+
+// The answer to a refused admission, with Retry-After when a wait helps.
 protocol::Response refusal_response(const security::Admission& admission,
-                                    const protocol::Request& req) {
+                                    const protocol::Request& req, const protocol::Route& route) {
   const int status = admission.status >= 400 ? admission.status : 403;
-  protocol::Response r =
-      protocol::problem_response(status, admission.code, admission.detail, {}, req.path);
+  protocol::Response r;
+  switch (refusal_form(route)) {
+    case RefusalForm::wms:
+      r = protocol::Response::text(
+          protocol::wms_exception_report(protocol::ows_code::no_applicable_code, admission.code,
+                                         admission.detail),
+          "text/xml; charset=UTF-8", status);
+      break;
+    case RefusalForm::wmts:
+      r = protocol::Response::text(
+          protocol::ows_exception_report(protocol::ows_code::no_applicable_code, admission.code,
+                                         admission.detail, "1.0.0"),
+          "application/xml; charset=UTF-8", status);
+      break;
+    case RefusalForm::problem:
+      r = protocol::problem_response(status, admission.code, admission.detail, {}, req.path);
+      break;
+  }
   if (admission.retry_after_s > 0)
     r.headers.set("Retry-After",
                   std::to_string(static_cast<long long>(std::ceil(admission.retry_after_s))));
@@ -151,7 +178,7 @@ std::optional<protocol::Response> security_quick(security::SecurityService& secu
     return std::nullopt;
   if (auto refused =
           security.refuse_banned_ip(req.remote_ip, protocol::to_string(route.route_class))) {
-    protocol::Response r = refusal_response(*refused, req);
+    protocol::Response r = refusal_response(*refused, req, route);
     r.hold = settings.banned_hold;
     return r;
   }
@@ -178,7 +205,7 @@ std::optional<protocol::Response> security_before(security::SecurityService& sec
   security::Admission admission = security.admit(client);
   req.principal = admission.principal;
   if (!admission.allowed) {
-    protocol::Response r = refusal_response(admission, req);
+    protocol::Response r = refusal_response(admission, req, route);
     if (admission.clear_session_cookie) expire_session_cookies(r.headers, settings, false);
     return r;
   }

@@ -393,6 +393,44 @@ TEST_F(GateTest, HealthAndPreflightsPassAndAKeyWinsOverTheCookie) {
   EXPECT_EQ(invalid.code(), "invalid-key");
 }
 
+TEST_F(GateTest, MapServicesAreRefusedInTheirOwnExceptionFormat) {
+  start();
+  Client admin = signed_in("root", "root-password-1");
+  ASSERT_EQ(
+      post(admin, "/api/v1/admin/bans", R"({"dimension":"ip","value":"203.0.113.9","seconds":60})")
+          .status,
+      201);
+  protocol::Request req;
+  req.method = "GET";
+  req.remote_ip = "203.0.113.9";
+  protocol::Route wms;
+  wms.method = "GET";
+  wms.pattern = "/ogc/wms";
+  wms.route_class = protocol::RouteClass::maps;
+  auto refused = security_before(*security_, req, wms, gate_);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 429);
+  EXPECT_EQ(refused->headers.get("Retry-After").value_or(""), "60");
+  EXPECT_EQ(refused->headers.get("Content-Type").value_or(""), "text/xml; charset=UTF-8");
+  EXPECT_NE(refused->body.find("<ServiceExceptionReport"), std::string::npos);
+  EXPECT_NE(refused->body.find(R"(code="NoApplicableCode")"), std::string::npos);
+
+  protocol::Route wmts = wms;
+  wmts.pattern = "/ogc/wmts/1.0.0/{layer}/{style}/{set}/{matrix}/{row}/{col}.png";
+  wmts.route_class = protocol::RouteClass::tiles;
+  auto quick = security_quick(*security_, req, wmts, gate_);
+  ASSERT_TRUE(quick.has_value());
+  EXPECT_EQ(quick->status, 429);
+  EXPECT_NE(quick->body.find("ExceptionReport"), std::string::npos);
+  EXPECT_NE(quick->body.find(R"(exceptionCode="NoApplicableCode")"), std::string::npos);
+
+  protocol::Route xyz = wms;
+  xyz.pattern = "/tiles/{datasets}/{z}/{x}/{y}.pbf";
+  auto problem = security_before(*security_, req, xyz, gate_);
+  ASSERT_TRUE(problem.has_value());
+  EXPECT_EQ(problem->headers.get("Content-Type").value_or(""), "application/problem+json");
+}
+
 // ---- admin ----
 
 TEST_F(GateTest, AdminRoutesNeedTheAdminRole) {
