@@ -90,6 +90,15 @@ struct Style {
 // InvalidInput("invalid-style", sentence, "/json/pointer/of/the/member").
 Style parse_style(std::string_view json);
 std::string to_json(const Style& s);  // parse_style(to_json(s)) == s
+// As parse_style, with the name taken as `default_name` when the document has none; an empty
+// `default_name` makes "name" required.
+Style parse_style(std::string_view json, std::string_view default_name);
+
+// Limits of a style document.
+inline constexpr std::size_t kMaxRules = 256;
+inline constexpr std::size_t kMaxTextBytes = 1024;  // title, labels, field and font names
+inline constexpr std::size_t kMaxDescriptionBytes = 8192;
+inline constexpr std::size_t kMaxDocumentBytes = 1 << 20;
 
 // Checks a style against a dataset's schema and geometry type: the fields exist, classified
 // fields of graduated/proportional are numeric, rules are ordered and within limits. Throws
@@ -119,12 +128,20 @@ void classify(Style& s, const std::vector<Value>& values);
 // when it is not drawn. For proportional, the size is scaled between min_size and max_size by
 // value within [lo, hi] (the field's range, in rules[0].min/max after classify).
 Symbol symbol_for(const Style& s, const Value& value);
+// Whether a feature's value equals a categorized rule's value: numbers by value (1 == 1.0),
+// strings exactly, a date with its YYYY-MM-DD text.
+bool value_matches(const Value& rule_value, const Value& value);
 
 // The default style of a dataset from its geometry type and fields: a single symbol whose
 // colour is derived from the dataset id, and a label on the first name-like text field
 // ("name", "名称", "title", ...) if any.
 Style default_style(std::string_view dataset_id, geo::GeometryType geometry_type,
                     const Schema& schema);
+// The default style's colour: a hue from a hash of the id (stable across runs and builds).
+Color color_for_id(std::string_view dataset_id);
+// The text field labels go on by default: "name", "名称", "title", "label", ... (ASCII case
+// ignored), else the first text field whose name contains "name".
+std::optional<std::string> name_like_field(const Schema& schema);
 
 // Where the exported MapLibre style finds its data.
 struct MapLibreSource {
