@@ -101,10 +101,25 @@ class MapService {
   void dataset_changed(std::string_view dataset_id, std::optional<std::int64_t> current_version);
   tiles::TileCacheStats cache_stats() const;
 
+  // The cache keys of tiles (what vector_tile / raster_tile use), for seeding and tests.
+  tiles::TileKey vector_tile_key(std::span<const tiles::VectorTileLayer> layers,
+                                 const tiles::TileAddress& tile,
+                                 const std::optional<Interval>& time) const;
+  tiles::TileKey raster_tile_key(std::span<const render::RenderLayer> layers,
+                                 const tiles::TileAddress& tile, render::ImageFormat format,
+                                 bool transparent) const;
+
  private:
+  struct State;
+  style::Style classified(const storage::DatasetInfo& ds, style::Style s,
+                          std::string_view json_digest);
+  std::vector<Value> sample_values(const storage::DatasetInfo& ds, const std::string& field);
+  void check_layers(std::size_t count) const;
+
   storage::Store& store_;
   MapSettings settings_;
   std::shared_ptr<tiles::TileCache> cache_;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace shikong::maps
