@@ -3,12 +3,16 @@ kind with classes computed from real data, validation errors with their JSON poi
 the MapLibre export, and visibility (a hidden dataset's styles are a 404)."""
 import json
 import os
+import shutil
+import subprocess
 
 import pytest
 
 from conftest import DATA, Server
 
 PNG = b"\x89PNG\r\n\x1a\n"
+SPEC = os.path.realpath(os.path.join(os.path.dirname(__file__),
+                                     "../browser/node_modules/@maplibre/maplibre-gl-style-spec"))
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +220,36 @@ def test_hidden_datasets_and_writes_need_rights(srv):
     # The API key rides into the MapLibre source URL.
     m = srv.get(f"{styles('secret')}/default/maplibre.json?tk={srv.admin_key}").json()
     assert m["sources"]["secret"]["url"] == f"{srv.base}/tiles/secret.json?tk={srv.admin_key}"
+
+
+def test_maplibre_exports_pass_the_style_spec_validator(srv):
+    """Every exported style of the module's datasets, checked by MapLibre's own style-spec
+    validator (expressions type-checked), from tests/browser's node_modules."""
+    assert shutil.which("node"), "node is missing: run `make bootstrap`"
+    assert os.path.isdir(SPEC), "run `npm ci --prefix tests/browser`"
+    extra = [("countries", {"name": "spec-eq", "kind": "graduated", "field": "pop_est",
+                            "method": "equal_interval", "classes": 6, "ramp": "viridis"}),
+             ("countries", {"name": "spec-cat", "kind": "categorized", "field": "continent",
+                            "label": {"field": "name"}, "min_zoom": 2}),
+             ("airports", {"name": "spec-type", "kind": "categorized", "field": "type"}),
+             ("roads", {"name": "spec-dash", "symbol": {"stroke": "#333", "dash": [4, 2]},
+                        "max_scale_denominator": 5000000})]
+    for ds, doc in extra:
+        r = send(srv, "PUT", f"{styles(ds)}/{doc['name']}", doc)
+        assert r.status in (200, 201), r.body
+    exports = []
+    for ds in ("countries", "cities", "roads", "airports"):
+        for s in srv.get(styles(ds)).json()["styles"]:
+            r = srv.get(f"{styles(ds)}/{s['name']}/maplibre.json")
+            assert r.status == 200, r.body
+            exports.append(r.json())
+    assert len(exports) >= 8
+    script = ("const spec = require(process.argv[1] + '/dist/index.cjs');"
+              "const styles = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "console.log(JSON.stringify(styles.map(s => spec.validateStyleMin(s)"
+              ".map(e => e.message))));")
+    r = subprocess.run(["node", "-e", script, SPEC], input=json.dumps(exports),
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    errors = json.loads(r.stdout)
+    assert errors == [[] for _ in exports], [(e["name"], m) for e, m in zip(exports, errors) if m]

@@ -1,6 +1,7 @@
 // The JSON form of styles: exact output, round trips of every kind, defaults, and the JSON
 // pointer of every form error.
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include <string>
 
@@ -236,6 +237,57 @@ TEST(StyleJson, MessagesAreOurs) {
   } catch (const InvalidInput& e) {
     EXPECT_EQ(e.detail(), "'colour' is not a member of a style");
   }
+}
+
+}  // namespace
+}  // namespace shikong::style
+
+namespace shikong::style {
+namespace {
+
+// Byte mutations of valid documents (a fixed pseudo-random sequence): the reader either
+// accepts (and then the writer round-trips and the MapLibre export is JSON) or throws
+// InvalidInput("invalid-style"); nothing else escapes.
+TEST(StyleJson, MutatedDocumentsFailCleanly) {
+  std::vector<std::string> seeds;
+  for (auto kind : {StyleKind::single, StyleKind::categorized, StyleKind::graduated,
+                    StyleKind::proportional, StyleKind::heatmap})
+    seeds.push_back(to_json(sample(kind)));
+  const std::string alphabet = "{}[]\":,0123456789.-eE tfnul#abcdefzZ\\/\xe4\xb8\xad";
+  std::uint32_t seed = 7;
+  auto next = [&] { return seed = seed * 1664525u + 1013904223u, seed >> 8; };
+  int accepted = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string doc = seeds[round % seeds.size()];
+    const int edits = 1 + static_cast<int>(next() % 4);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = next() % doc.size();
+      switch (next() % 3) {
+        case 0:
+          doc[at] = alphabet[next() % alphabet.size()];
+          break;
+        case 1:
+          doc.erase(at, 1 + next() % 8);
+          break;
+        default:
+          doc.insert(at, 1, alphabet[next() % alphabet.size()]);
+          break;
+      }
+      if (doc.empty()) doc = "{";
+    }
+    try {
+      const Style s = parse_style(doc);
+      ++accepted;
+      EXPECT_EQ(parse_style(to_json(s)), s) << doc;
+      const std::string ml = to_maplibre_style(s, geo::GeometryType::unknown,
+                                               {"http://h/t.json", "d", "http://h/g", ""});
+      simdjson::dom::parser p;
+      EXPECT_EQ(p.parse(ml).error(), simdjson::SUCCESS) << ml;
+    } catch (const InvalidInput& e) {
+      EXPECT_EQ(e.code(), "invalid-style") << doc;
+    }
+  }
+  EXPECT_GT(accepted, 0);
 }
 
 }  // namespace
