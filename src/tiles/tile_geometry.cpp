@@ -45,7 +45,8 @@ class WkbWalker {
         if (remaining() < stride) return false;
         double x = f64(p_), y = f64(p_ + 8);
         p_ += stride;
-        if (std::isnan(x) || std::isnan(y)) return true;  // POINT EMPTY
+        if (std::isnan(x) && std::isnan(y)) return true;  // POINT EMPTY
+        if (!std::isfinite(x) || !std::isfinite(y)) return false;
         push_run(PartKind::point, 1);
         out_.points.push_back(project_(x, y));
         return true;
@@ -95,10 +96,16 @@ class WkbWalker {
     std::uint32_t n = u32();
     if (n > remaining() / stride) return false;
     push_run(kind, n);
-    out_.points.reserve(out_.points.size() + n);
-    for (std::uint32_t i = 0; i < n; ++i, p_ += stride)
-      out_.points.push_back(project_(f64(p_), f64(p_ + 8)));
-    return true;
+    auto& pts = out_.points;
+    // Geometric growth: exact reserves per ring would copy a many-ring polygon quadratically.
+    if (pts.size() + n > pts.capacity()) pts.reserve(std::max(pts.size() + n, 2 * pts.capacity()));
+    bool finite = true;
+    for (std::uint32_t i = 0; i < n; ++i, p_ += stride) {
+      double x = f64(p_), y = f64(p_ + 8);
+      finite &= std::isfinite(x) && std::isfinite(y);
+      pts.push_back(project_(x, y));
+    }
+    return finite;  // NaN or infinite vertices: the geometry is not drawable
   }
 
   const unsigned char* p_;

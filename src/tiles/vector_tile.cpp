@@ -111,7 +111,6 @@ class LayerBuilder {
     if (layer.fields.empty())
       for (std::size_t i = 0; i < ds.schema.size(); ++i) selected_.push_back(i);
     q.fields = selected_;
-    if (q.fields.empty() && ds.schema.size() > 0) q.fields.push_back(0);  // none wanted
     field_keys_.assign(ds.schema.size(), kNoKey);
     schema_ = &ds.schema;
     occupied_.assign(mode_ == PointMode::thin ? (grid_ * grid_ + 63) / 64 : 0, 0);
@@ -340,7 +339,13 @@ std::string build_vector_tile(storage::Store& store, std::span<const VectorTileL
   Envelope bbox = query_envelope(tile, options);
   std::string out;
   LayerBuilder builder(tile, options);
-  for (const auto& layer : layers) builder.build(store, layer, bbox, out);
+  std::vector<std::string_view> done;
+  for (const auto& layer : layers) {
+    // Layer names are unique in a tile (spec 4.1): a dataset asked for twice is built once.
+    if (std::find(done.begin(), done.end(), layer.dataset.id) != done.end()) continue;
+    done.push_back(layer.dataset.id);
+    builder.build(store, layer, bbox, out);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "geo/wkb.hpp"
@@ -12,6 +13,10 @@ namespace shikong::tiles::detail {
 namespace {
 
 using Pts = std::vector<TilePoint>;
+
+geo::Geometry point_at(double x, double y) {
+  return geo::Geometry{geo::GeometryType::point, false, {{x, y, 0}}, {}, {}};
+}
 using Cmds = std::vector<std::uint32_t>;
 
 TileGeometry lines(std::vector<Pts> parts, PartKind kind = PartKind::line) {
@@ -105,6 +110,15 @@ TEST(TileGeometry, WalksWkbOfEveryKind) {
   }
   std::string huge("\x01\x02\x00\x00\x00\xff\xff\xff\x7f", 9);  // 2^31 vertices claimed
   EXPECT_FALSE(walk_wkb(huge, proj, flat));
+  // Non-finite vertices make the geometry unreadable; NaN x and y together is POINT EMPTY.
+  geo::Geometry bad{geo::GeometryType::line_string, false, {{1, 1, 0}, {INFINITY, 2, 0}}, {}, {}};
+  flat.clear();
+  EXPECT_FALSE(walk_wkb(geo::to_wkb(bad), proj, flat));
+  bad.coords[1].x = NAN;
+  flat.clear();
+  EXPECT_FALSE(walk_wkb(geo::to_wkb(bad), proj, flat));
+  flat.clear();
+  EXPECT_FALSE(walk_wkb(geo::to_wkb(point_at(NAN, 3)), proj, flat));
   // Empty point (NaN coordinates) is no vertex at all.
   flat.clear();
   ASSERT_TRUE(walk_wkb(geo::to_wkb(geo::Geometry{geo::GeometryType::point, false, {}, {}, {}}),

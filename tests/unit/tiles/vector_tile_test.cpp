@@ -469,7 +469,7 @@ TEST_F(VectorTileTest, TimeFilterAndSeveralLayers) {
                   {feature(1, point(10, 10), {}, Interval::at(d1)),
                    feature(2, point(100, 50), {}, Interval::at(d2))});
   auto b = import("b", {}, {feature(1, point(20, 20))});
-  std::vector<VectorTileLayer> layers{{a, {}}, {b, {}}};
+  std::vector<VectorTileLayer> layers{{a, {}}, {b, {}}, {a, {}}};  // "a" twice: one layer
   VectorTileOptions o;
   o.time = Interval{d2, std::nullopt};
   auto t = decode(build_vector_tile(*store_, layers, locate_tile("c", "1", 0, 1), o));
