@@ -21,6 +21,7 @@
 #include "ogc/feature_encoder.hpp"
 #include "ogc/openapi.hpp"
 #include "ogc/params.hpp"
+#include "ogc/tiles.hpp"
 #include "protocol/json_writer.hpp"
 #include "protocol/negotiate.hpp"
 #include "protocol/query.hpp"
@@ -99,6 +100,15 @@ void negotiate_json(const Request& req) {
   protocol::negotiate(req, offers);
 }
 
+// OGC API - Tiles routes (ogc/tiles.cpp) registered on the same router: then /conformance
+// declares them, the landing page links the tile matrix sets and collections their tilesets.
+bool serves_tiles(const State& st) {
+  const std::string pattern = st.settings.prefix + "/tileMatrixSets";
+  for (const auto& r : st.router->routes())
+    if (r.pattern == pattern) return true;
+  return false;
+}
+
 Response json_response(std::string body, std::string_view content_type = kJson) {
   return Response::text(std::move(body), std::string(content_type));
 }
@@ -158,16 +168,21 @@ Response landing(const State& st, Request& req) {
   write_link(w, base + "/conformance", kRelConformance, kJson, "Conformance classes");
   write_link(w, base + "/collections", "data", kJson, "Collections");
   write_link(w, base + "/collections", kRelData, kJson, "Collections");
+  if (serves_tiles(st))
+    write_link(w, base + "/tileMatrixSets", "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes",
+               kJson, "Tile matrix sets");
   w.end_array();
   w.end_object();
   return json_response(w.take());
 }
 
-Response conformance(const State&, Request& req) {
+Response conformance(const State& st, Request& req) {
   negotiate_json(req);
   JsonWriter w(1024);
   w.begin_object().key("conformsTo").begin_array();
   for (const auto& c : features_conformance_classes()) w.value(c);
+  if (serves_tiles(st))
+    for (const auto& c : tiles_conformance_classes()) w.value(c);
   w.end_array().end_object();
   return json_response(w.take());
 }
@@ -246,6 +261,12 @@ void write_collection(JsonWriter& w, const State& st, const Request& req,
   write_link(w, href, "self", kJson, "This collection");
   write_link(w, href + "/items", "items", kGeoJson, "Features as GeoJSON");
   write_link(w, href + "/queryables", kRelQueryables, kSchemaJson, "Queryables");
+  if (serves_tiles(st)) {
+    write_link(w, href + "/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", kJson,
+               "Vector tilesets");
+    write_link(w, href + "/map/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-map", kJson,
+               "Map tilesets");
+  }
   const std::string dl = req.base_url + st.settings.api_prefix + "/datasets/" +
                          protocol::url_encode(ds.id) + "/download?format=";
   write_link(w, dl + "geojson", "enclosure", "application/geo+json", "Download as GeoJSON");
