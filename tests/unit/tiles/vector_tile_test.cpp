@@ -6,6 +6,7 @@
 #include <gdal.h>
 #include <gtest/gtest.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -548,6 +549,139 @@ TEST_F(VectorTileTest, GdalMvtDriverReadsTheTile) {
   }
   EXPECT_EQ(names, (std::map<std::int64_t, std::string>{{5, "北京"}, {6, "上海"}, {7, "box"}}));
   GDALClose(h);
+}
+
+// --- real data: Natural Earth countries against GEOS ------------------------------------------
+
+class NaturalEarthTest : public VectorTileTest {
+ protected:
+  void SetUp() override {
+    VectorTileTest::SetUp();
+    GDALAllRegister();
+    GDALDatasetH src = GDALOpenEx("/vsizip/" SHIKONG_SHARED_DATA "/naturalearth_lowres.shp.zip",
+                                  GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    ASSERT_NE(src, nullptr);
+    OGRLayerH layer = GDALDatasetGetLayer(src, 0);
+    Schema s;
+    s.fields = {{"name", FieldType::text}};
+    storage::DatasetInfo d;
+    d.id = "countries";
+    d.title = "countries";
+    d.schema = s;
+    auto session = store_->begin_import(d);
+    OGR_L_ResetReading(layer);
+    std::int64_t id = 0;
+    while (OGRFeatureH f = OGR_L_GetNextFeature(layer)) {
+      OGRGeometryH g = OGR_F_GetGeometryRef(f);
+      Feature out;
+      out.id = ++id;
+      out.wkb.resize(static_cast<std::size_t>(OGR_G_WkbSize(g)));
+      OGR_G_ExportToIsoWkb(g, wkbNDR, reinterpret_cast<unsigned char*>(out.wkb.data()));
+      OGREnvelope e;
+      OGR_G_GetEnvelope(g, &e);
+      out.envelope = Envelope::of(e.MinX, e.MinY, e.MaxX, e.MaxY);
+      out.properties = {std::string(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "name")))};
+      // Reference: the country in EPSG:3857, kept by id for the area comparison.
+      OGRGeometryH m = OGR_G_Clone(g);
+      if (e.MinY > -85 && e.MaxY < 85) {
+        OGR_G_AssignSpatialReference(m, wgs84_);
+        EXPECT_EQ(OGR_G_TransformTo(m, mercator_), OGRERR_NONE);
+        reference_[out.id] = m;
+      } else {
+        OGR_G_DestroyGeometry(m);  // Antarctica: not in the tiles below
+      }
+      session->write(out);
+      OGR_F_Destroy(f);
+    }
+    countries_ = session->commit();
+    GDALClose(src);
+  }
+  void TearDown() override {
+    for (auto& [id, g] : reference_) OGR_G_DestroyGeometry(g);
+    OSRDestroySpatialReference(wgs84_);
+    OSRDestroySpatialReference(mercator_);
+    VectorTileTest::TearDown();
+  }
+  static OGRSpatialReferenceH srs(int epsg) {
+    OGRSpatialReferenceH s = OSRNewSpatialReference(nullptr);
+    OSRImportFromEPSG(s, epsg);
+    OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
+    return s;
+  }
+
+  OGRSpatialReferenceH wgs84_ = srs(4326);
+  OGRSpatialReferenceH mercator_ = srs(3857);
+  std::map<std::int64_t, OGRGeometryH> reference_;
+  storage::DatasetInfo countries_;
+};
+
+TEST_F(NaturalEarthTest, TileAreasMatchGeosIntersections) {
+  VectorTileOptions o;
+  o.simplify = 0;  // compare clipping and rounding alone
+  for (auto [z, x, y] : std::vector<std::tuple<int, int, int>>{{2, 3, 1}, {3, 6, 3}, {4, 13, 6}}) {
+    SCOPED_TRACE(::testing::Message() << z << "/" << x << "/" << y);
+    std::string bytes = tile(countries_, "WebMercatorQuad", std::to_string(z), y, x, o);
+    fs::path file = dir_ / "ne.pbf";
+    {
+      std::ofstream out(file, std::ios::binary | std::ios::trunc);
+      out << bytes;
+    }
+    std::string xs = "X=" + std::to_string(x), ys = "Y=" + std::to_string(y),
+                zs = "Z=" + std::to_string(z);
+    const char* open_options[] = {xs.c_str(),       ys.c_str(), zs.c_str(),
+                                  "METADATA_FILE=", "CLIP=NO",  nullptr};
+    GDALDatasetH h =
+        GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options, nullptr);
+    ASSERT_NE(h, nullptr);
+    OGRLayerH layer = GDALDatasetGetLayerByName(h, "countries");
+    ASSERT_NE(layer, nullptr);
+
+    // The tile plus its 64-unit buffer, in metres.
+    Envelope e = web_mercator_quad().tile_envelope(*web_mercator_quad().find_level(z), x, y);
+    double unit = (e.max_x - e.min_x) / 4096, b = 64 * unit;
+    OGRGeometryH clip = OGR_G_CreateGeometry(wkbPolygon);
+    OGRGeometryH r = OGR_G_CreateGeometry(wkbLinearRing);
+    OGR_G_AddPoint_2D(r, e.min_x - b, e.min_y - b);
+    OGR_G_AddPoint_2D(r, e.max_x + b, e.min_y - b);
+    OGR_G_AddPoint_2D(r, e.max_x + b, e.max_y + b);
+    OGR_G_AddPoint_2D(r, e.min_x - b, e.max_y + b);
+    OGR_G_AddPoint_2D(r, e.min_x - b, e.min_y - b);
+    OGR_G_AddGeometryDirectly(clip, r);
+
+    std::map<std::int64_t, double> got;
+    OGR_L_ResetReading(layer);
+    while (OGRFeatureH f = OGR_L_GetNextFeature(layer)) {
+      std::int64_t id = OGR_F_GetFieldAsInteger64(f, OGR_F_GetFieldIndex(f, "mvt_id"));
+      got[id] = OGR_G_Area(OGR_F_GetGeometryRef(f));
+      OGR_F_Destroy(f);
+    }
+    GDALClose(h);
+    ASSERT_FALSE(got.empty());
+
+    int compared = 0;
+    for (auto& [id, g] : reference_) {
+      OGRGeometryH inter = OGR_G_Intersection(g, clip);
+      double want = inter ? OGR_G_Area(inter) : 0;
+      // Rounding moves each boundary vertex by at most half a unit: the area by at most
+      // the clipped boundary's length times half a unit (plus vanishing slivers).
+      double perimeter = 0;
+      if (inter) {
+        OGRGeometryH boundary = OGR_G_Boundary(inter);
+        if (boundary) {
+          perimeter = OGR_G_Length(boundary);
+          OGR_G_DestroyGeometry(boundary);
+        }
+        OGR_G_DestroyGeometry(inter);
+      }
+      double tolerance = perimeter * unit * 0.5 + 4 * unit * unit;
+      auto it = got.find(id);
+      double have = it == got.end() ? 0 : it->second;
+      EXPECT_NEAR(have, want, tolerance) << "country " << id;
+      if (want > 0) ++compared;
+    }
+    EXPECT_GT(compared, 3);
+    OGR_G_DestroyGeometry(clip);
+  }
 }
 
 }  // namespace
