@@ -6,6 +6,8 @@
 #include "api/accounts.hpp"
 #include "api/datasets.hpp"
 #include "api/security_gate.hpp"
+#include "api/styles.hpp"
+#include "api/tiles.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "app/jobs.hpp"
@@ -16,9 +18,15 @@
 #include "http/health.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
+#include "maps/map_service.hpp"
 #include "ogc/features.hpp"
+#include "ogc/tiles.hpp"
+#include "ogc/wms.hpp"
+#include "ogc/wmts.hpp"
 #include "protocol/metrics.hpp"
 #include "protocol/router.hpp"
+#include "storage/change_listener.hpp"
+#include "tiles/tile_cache.hpp"
 
 namespace shikong::app {
 namespace {
@@ -64,7 +72,12 @@ int run_serve(CommandLine& cl) {
   options.upload_dir = data_dir / "tmp" / "uploads";
   std::filesystem::create_directories(options.upload_dir);
 
-  auto store = open_store(config);
+  // Every committed change reaches the map engine, whoever made it (API, job, CLI in process).
+  maps::MapService* map_engine = nullptr;
+  auto store = storage::with_change_listener(
+      open_store(config), [&map_engine](std::string_view id, std::optional<std::int64_t> version) {
+        if (map_engine) map_engine->dataset_changed(id, version);
+      });
   protocol::MetricsRegistry metrics;
   http::describe_http_metrics(metrics);
 
@@ -112,6 +125,20 @@ int run_serve(CommandLine& cl) {
   features.settings.default_limit = config.default_limit;
   features.settings.max_limit = config.max_limit;
   ogc::register_features_routes(router, features);
+
+  auto tile_cache = std::make_shared<tiles::TileCache>(tile_cache_settings(config));
+  maps::MapService map_service(*store, map_settings(config), tile_cache);
+  map_engine = &map_service;
+  ogc::MapsContext maps_context{*store, map_service, can_read};
+  ogc::register_ogc_tiles_routes(router, maps_context);
+  ogc::register_wms_routes(router, maps_context);
+  ogc::register_wmts_routes(router, maps_context);
+  api::register_tile_routes(router, maps_context);
+  api::register_style_routes(
+      router, maps_context,
+      [&security](const protocol::Request& req, const storage::DatasetInfo& ds) {
+        return security.can_write(api::principal_of(req), ds.id, ds.access, ds.owner);
+      });
 
   api::ApiContext api_context{*store, jobs, data_dir / "tmp" / "jobs", {}};
   api_context.security = &security;
