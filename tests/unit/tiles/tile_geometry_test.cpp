@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "geo/wkb.hpp"
@@ -233,6 +234,61 @@ TEST(TileGeometry, SimplifiesAndKeepsRingsValid) {
   clip_line(l, box, 1.0, g, s);
   ASSERT_EQ(g.parts.size(), 1u);
   EXPECT_EQ(part_points(g, 0), (Pts{{0, 0}, {2000, 0}}));
+}
+
+// Random stars and zigzags around the box, fixed seed: whatever goes in, what comes out stays in
+// the box, has no repeated neighbours, and every kept ring has 3+ vertices and the MVT sign.
+TEST(TileGeometry, ClippingInvariantsOnRandomShapes) {
+  std::mt19937 rng(42);
+  std::uniform_real_distribution<double> centre(-600, 700), radius(1, 900), unit(0, 1);
+  ClipBox box{-64, -64, 4160, 4160};
+  Scratch s;
+  TileGeometry g;
+  int kept_rings = 0, kept_lines = 0;
+  for (int iter = 0; iter < 2000; ++iter) {
+    double cx = centre(rng) * 4, cy = centre(rng) * 4, r = radius(rng) * 3;
+    int n = 3 + static_cast<int>(unit(rng) * 60);
+    std::vector<DPoint> ring;
+    for (int k = 0; k < n; ++k) {
+      double a = 2 * 3.141592653589793 * k / n;
+      double rr = r * (0.3 + 0.7 * unit(rng));
+      ring.push_back({cx + rr * std::cos(a), cy + rr * std::sin(a)});
+    }
+    ring.push_back(ring.front());
+    double tolerance = iter % 3 == 0 ? 0.0 : unit(rng) * 8;
+    g.clear();
+    PartKind kind = iter % 2 ? PartKind::outer : PartKind::inner;
+    bool kept = clip_ring(ring, kind, box, tolerance, g, s);
+    ASSERT_EQ(kept, g.parts.size() == 1);
+    if (kept) {
+      ++kept_rings;
+      Pts r2 = part_points(g, 0);
+      ASSERT_GE(r2.size(), 3u);
+      std::int64_t a2 = ring_area2(r2);
+      EXPECT_EQ(a2 > 0, kind == PartKind::outer) << a2;
+      EXPECT_NE(a2, 0);
+      for (std::size_t k = 0; k < r2.size(); ++k) {
+        EXPECT_TRUE(box.contains(DPoint{double(r2[k].x), double(r2[k].y)}));
+        EXPECT_NE(r2[k], r2[(k + 1) % r2.size()]);
+      }
+    }
+    g.clear();
+    clip_line(std::span(ring).first(ring.size() - 1), box, tolerance, g, s);
+    for (std::size_t p = 0; p < g.parts.size(); ++p) {
+      ++kept_lines;
+      Pts l = part_points(g, p);
+      ASSERT_GE(l.size(), 2u);
+      for (std::size_t k = 0; k < l.size(); ++k) {
+        EXPECT_TRUE(box.contains(DPoint{double(l[k].x), double(l[k].y)}));
+        if (k + 1 < l.size()) {
+          EXPECT_NE(l[k], l[k + 1]);
+        }
+      }
+    }
+  }
+  // The shapes straddle the box often enough for the checks to mean something.
+  EXPECT_GT(kept_rings, 400);
+  EXPECT_GT(kept_lines, 400);
 }
 
 }  // namespace
