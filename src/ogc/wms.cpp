@@ -138,7 +138,16 @@ Response get_capabilities(const State& st, const Request& req) {
     layer.abstract = ds.description;
     layer.extent = ds.extent;
     if (ds.time_extent.start && ds.time_extent.end) layer.time_extent = ds.time_extent;
-    for (const auto& s : st.maps->styles(ds)) {
+    std::vector<style::Style> styles;
+    try {
+      styles = st.maps->styles(ds);
+    } catch (const Error& e) {
+      // One dataset whose styles cannot be read must not take the whole document down: the
+      // layer is listed without styles (GetMap still falls back to "default").
+      log::warn("wms: styles of {} left out of the capabilities: {} ({})", ds.id, e.detail(),
+                e.code());
+    }
+    for (const auto& s : styles) {
       protocol::QueryParams q = {{"SERVICE", "WMS"},
                                  {"VERSION", std::string(w::kVersion)},
                                  {"REQUEST", "GetLegendGraphic"},
@@ -268,12 +277,12 @@ std::string info_html(const std::vector<maps::FeatureHit>& hits) {
 Response get_feature_info(const State& st, const Request& req) {
   const w::FeatureInfoRequest f = w::parse_feature_info_request(req, limits_of(st));
   auto all = render_layers(st, req, f.map);
-  // The queried layers, topmost (last in LAYERS) first.
+  // The queried layers in drawing order (feature_info answers the topmost first).
   std::vector<render::RenderLayer> queried;
-  for (std::size_t i = all.size(); i-- > 0;) {
+  for (auto& layer : all) {
     bool asked = false;
-    for (const auto& q : f.query_layers) asked = asked || q == all[i].dataset.id;
-    if (asked) queried.push_back(all[i]);
+    for (const auto& q : f.query_layers) asked = asked || q == layer.dataset.id;
+    if (asked) queried.push_back(std::move(layer));
   }
   auto hits = st.maps->feature_info(view_of(f.map), queried, f.i, f.j, f.feature_count);
   if (static_cast<int>(hits.size()) > f.feature_count) hits.resize(f.feature_count);
