@@ -3,6 +3,7 @@
 
 #include <toml++/toml.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <string_view>
@@ -48,6 +49,16 @@ bool to_bool(const std::string& key, const std::string& v) {
   throw InvalidInput("invalid-config", "setting '" + key + "' needs true or false", key);
 }
 
+// Shortest text that reads back as the same double ("1", "0.5").
+std::string number_text(double d) {
+  char buf[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  return buf;
+}
+
 #define SK_STRING(k, member)                                  \
   Setting {                                                   \
     k, [](Config& c, const std::string& v) { c.member = v; }, \
@@ -75,6 +86,23 @@ bool to_bool(const std::string& key, const std::string& v) {
         },                                                                     \
         [](const Config& c) { return std::string(std::to_string(c.member)); }  \
   }
+
+double to_double_in(const std::string& key, const std::string& v, double lo, double hi) {
+  double d = 0;
+  try {
+    std::size_t used = 0;
+    d = std::stod(v, &used);
+    if (used != v.size()) throw std::invalid_argument(v);
+  } catch (const std::exception&) {
+    throw InvalidInput("invalid-config", "setting '" + key + "' needs a number", key);
+  }
+  if (!(d >= lo && d <= hi))
+    throw InvalidInput(
+        "invalid-config",
+        "setting '" + key + "' must be between " + number_text(lo) + " and " + number_text(hi),
+        key);
+  return d;
+}
 
 std::string one_of(const std::string& key, const std::string& v,
                    std::initializer_list<std::string_view> allowed) {
@@ -177,6 +205,28 @@ void add_limit_settings(std::vector<Setting>& all) {
   all.push_back(SK_INT_IN("limits.ban_hold_ms", ban_hold_ms, 0, 60'000));
 }
 
+void add_map_settings(std::vector<Setting>& all) {
+  all.push_back(SK_INT_IN("maps.max_width", maps_max_width, 1, 65536));
+  all.push_back(SK_INT_IN("maps.max_height", maps_max_height, 1, 65536));
+  all.push_back(SK_INT_IN("maps.max_pixels", maps_max_pixels, 1, 65536LL * 65536));
+  all.push_back(SK_INT_IN("maps.max_layers", maps_max_layers, 1, 256));
+  all.push_back(SK_INT_IN("maps.tile_buffer_px", maps_tile_buffer_px, 0, 256));
+  all.push_back(SK_INT_IN("tiles.extent", tiles_extent, 256, 65536));
+  all.push_back(SK_INT_IN("tiles.buffer", tiles_buffer, 0, 65536));
+  all.push_back(Setting{"tiles.simplify",
+                        [](Config& c, const std::string& v) {
+                          c.tiles_simplify = to_double_in("tiles.simplify", v, 0, 1000);
+                        },
+                        [](const Config& c) { return number_text(c.tiles_simplify); }});
+  all.push_back(Setting{"tiles.points",
+                        [](Config& c, const std::string& v) {
+                          c.tiles_points = one_of("tiles.points", v, {"thin", "cluster", "all"});
+                        },
+                        [](const Config& c) { return c.tiles_points; }});
+  all.push_back(SK_INT_IN("cache.memory_mb", cache_memory_mb, 0, 1LL << 20));
+  all.push_back(SK_BOOL("cache.disk", cache_disk));
+}
+
 const std::vector<Setting>& settings() {
   static std::vector<Setting> all = {
       SK_STRING("storage.data_dir", data_dir),
@@ -238,7 +288,7 @@ const std::vector<Setting>& settings() {
               },
               [](const Config& c) { return c.cookie_secure; }},
   };
-  static const bool limits_added = (add_limit_settings(all), true);
+  static const bool limits_added = (add_limit_settings(all), add_map_settings(all), true);
   (void)limits_added;
   return all;
 }
@@ -265,6 +315,7 @@ namespace {
 std::string toml_text(const std::string& key, const toml::node& value) {
   if (auto s = value.value<std::string>(); s && value.is_string()) return *s;
   if (value.is_integer()) return std::to_string(*value.value<std::int64_t>());
+  if (value.is_floating_point()) return number_text(*value.value<double>());
   if (value.is_boolean()) return *value.value<bool>() ? "true" : "false";
   if (const auto* array = value.as_array()) {
     std::string out;

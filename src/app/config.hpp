@@ -56,6 +56,20 @@ struct Config {
   // [limits]: token buckets per route class and dimension, and bans
   security::RateLimitSettings limits = security::RateLimitSettings::defaults();
   int ban_hold_ms = 1000;  // a banned IP's 429 is held this long (tarpit); 0: at once
+  // [maps]: WMS and map limits
+  int maps_max_width = 4096;
+  int maps_max_height = 4096;
+  std::int64_t maps_max_pixels = 4096LL * 4096;
+  int maps_max_layers = 16;
+  int maps_tile_buffer_px = 64;  // px rendered around raster tiles (no seams)
+  // [tiles]: vector tiles
+  int tiles_extent = 4096;
+  int tiles_buffer = 64;              // extent units
+  double tiles_simplify = 1.0;        // extent units; 0 = off
+  std::string tiles_points = "thin";  // thin | cluster | all
+  // [cache]: the tile cache (<data_dir>/cache/tiles on disk)
+  std::int64_t cache_memory_mb = 256;
+  bool cache_disk = true;
 };
 
 // Keys are "section.key" (e.g. "server.listen"); environment names are SHIKONG_<SECTION>_<KEY>

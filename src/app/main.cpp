@@ -1,6 +1,5 @@
-// shikong: one binary with subcommands (serve, import, export, datasets, info, user, key). Common
-// options
-// --data and --config are read here; each subcommand parses its own.
+// shikong: one binary with subcommands (serve, import, export, datasets, info, user, key, tiles,
+// style). Common options --data and --config are read here; each subcommand parses its own.
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -33,6 +32,11 @@ constexpr const char* usage =
     "  key add --user NAME [--name N] [--referer P]... [--ip CIDR]... [--quota SERVICE=N]...\n"
     "      [--expires TIME] [--disabled]  create an API key; prints the key (shown only once)\n"
     "  key list [--user NAME]            list API keys (never their secrets)\n"
+    "  tiles seed ID [--tms WebMercatorQuad|CGCS2000Quad] [--from Z] [--to Z]\n"
+    "      [--format pbf|png|jpeg|webp] [--style NAME]  pre-build tiles into the tile cache\n"
+    "  style list ID                     list a dataset's styles\n"
+    "  style put ID NAME FILE.json       store a style (validated; - reads stdin)\n"
+    "  style delete ID NAME              delete a style (default: back to the generated one)\n"
     "\n"
     "common options:\n"
     "  --data DIR      data directory (default ./var; SHIKONG_DATA)\n"
@@ -89,6 +93,8 @@ int main(int argc, char** argv) {
     if (command == "info") return app::run_info(cl);
     if (command == "user") return app::run_user(cl);
     if (command == "key") return app::run_key(cl);
+    if (command == "tiles") return app::run_tiles(cl);
+    if (command == "style") return app::run_style(cl);
     std::fprintf(stderr, "shikong: unknown command '%s'\n\n%s", command.c_str(), usage);
     return 2;
   } catch (const Error& e) {

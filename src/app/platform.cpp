@@ -61,4 +61,28 @@ security::SecurityService::Clock security_clock(const Config& config) {
   };
 }
 
+tiles::TileCacheSettings tile_cache_settings(const Config& config) {
+  tiles::TileCacheSettings s;
+  s.memory_bytes = static_cast<std::size_t>(config.cache_memory_mb) << 20;
+  s.disk = config.cache_disk;
+  s.directory = config.data_dir / "cache" / "tiles";
+  return s;
+}
+
+maps::MapSettings map_settings(const Config& config) {
+  maps::MapSettings s;
+  s.max_width = config.maps_max_width;
+  s.max_height = config.maps_max_height;
+  s.max_pixels = config.maps_max_pixels;
+  s.max_layers = config.maps_max_layers;
+  s.tile_render_buffer = config.maps_tile_buffer_px;
+  s.vector_tiles.extent = static_cast<std::uint32_t>(config.tiles_extent);
+  s.vector_tiles.buffer = static_cast<std::uint32_t>(config.tiles_buffer);
+  s.vector_tiles.simplify = config.tiles_simplify;
+  s.vector_tiles.points = config.tiles_points == "cluster" ? tiles::PointMode::cluster
+                          : config.tiles_points == "all"   ? tiles::PointMode::all
+                                                           : tiles::PointMode::thin;
+  return s;
+}
+
 }  // namespace shikong::app

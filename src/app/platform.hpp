@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "maps/map_service.hpp"
 #include "security/security.hpp"
 #include "storage/accounts.hpp"
 #include "storage/store.hpp"
@@ -18,5 +19,10 @@ std::unique_ptr<storage::Store> open_store(const Config& config);
 std::unique_ptr<storage::AccountStore> open_account_store(const Config& config);
 // The security engine's clock: the system clock shifted by security.clock_offset_s.
 security::SecurityService::Clock security_clock(const Config& config);
+// The tile cache shared by `serve` and `tiles seed`: cache.memory_mb in memory, and
+// <data_dir>/cache/tiles on disk when cache.disk is on.
+tiles::TileCacheSettings tile_cache_settings(const Config& config);
+// [maps] and [tiles] settings of the map engine.
+maps::MapSettings map_settings(const Config& config);
 
 }  // namespace shikong::app

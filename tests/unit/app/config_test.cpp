@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "app/platform.hpp"
 #include "core/error.hpp"
 
 namespace shikong::app {
@@ -199,6 +200,59 @@ TEST(Config, SecurityValuesAreValidated) {
   EXPECT_EQ(c.password_cost, "interactive");
   EXPECT_EQ(c.trusted_proxies, "");
   EXPECT_EQ(c.session_ttl_s, 8 * 3600);
+}
+
+TEST(Config, MapTileAndCacheSettings) {
+  Config c;
+  auto m = map_settings(c);
+  EXPECT_EQ(m.max_width, 4096);
+  EXPECT_EQ(m.max_pixels, 16777216);
+  EXPECT_EQ(m.max_layers, 16);
+  EXPECT_EQ(m.tile_render_buffer, 64);
+  EXPECT_EQ(m.vector_tiles.extent, 4096u);
+  EXPECT_EQ(m.vector_tiles.points, tiles::PointMode::thin);
+  auto t = tile_cache_settings(c);
+  EXPECT_EQ(t.memory_bytes, 256u << 20);
+  EXPECT_TRUE(t.disk);
+  EXPECT_EQ(t.directory, std::filesystem::path("var") / "cache" / "tiles");
+
+  auto file = std::filesystem::temp_directory_path() / "shikong_config_maps_test.toml";
+  {
+    std::ofstream out(file);
+    out << "[maps]\nmax_width = 1024\nmax_layers = 4\n[tiles]\nsimplify = 0.25\n"
+           "points = \"cluster\"\n[cache]\nmemory_mb = 8\ndisk = false\n";
+  }
+  apply_toml_file(c, file);
+  std::filesystem::remove(file);
+  apply_setting(c, "maps.tile_buffer_px", "0");
+  apply_setting(c, "storage.data_dir", "/srv/shikong");
+  m = map_settings(c);
+  EXPECT_EQ(m.max_width, 1024);
+  EXPECT_EQ(m.max_layers, 4);
+  EXPECT_EQ(m.tile_render_buffer, 0);
+  EXPECT_EQ(m.vector_tiles.simplify, 0.25);
+  EXPECT_EQ(m.vector_tiles.points, tiles::PointMode::cluster);
+  t = tile_cache_settings(c);
+  EXPECT_EQ(t.memory_bytes, 8u << 20);
+  EXPECT_FALSE(t.disk);
+  EXPECT_EQ(t.directory, std::filesystem::path("/srv/shikong/cache/tiles"));
+  auto d = describe(c);
+  EXPECT_EQ(d["tiles.simplify"], "0.25");
+  EXPECT_EQ(d["tiles.points"], "cluster");
+  EXPECT_EQ(d["cache.disk"], "false");
+  EXPECT_EQ(d["maps.max_pixels"], "16777216");
+
+  for (auto [key, value] : {std::pair{"tiles.points", "some"}, std::pair{"tiles.simplify", "-1"},
+                            std::pair{"tiles.simplify", "x"}, std::pair{"maps.max_width", "0"},
+                            std::pair{"cache.memory_mb", "-1"}}) {
+    try {
+      apply_setting(c, key, value);
+      ADD_FAILURE() << key << "=" << value;
+    } catch (const InvalidInput& e) {
+      EXPECT_EQ(e.code(), "invalid-config");
+      EXPECT_EQ(e.parameter(), key);
+    }
+  }
 }
 
 }  // namespace shikong::app
