@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <map>
 #include <mutex>
 
@@ -150,6 +151,9 @@ struct MapService::State {
   std::mutex mutex;
   // (dataset id, version, style name, json digest) -> the classified style.
   std::map<std::string, style::Style, std::less<>> classified;
+  // Tiles being built, by cache path: later requests for one wait for it.
+  std::map<std::string, std::shared_future<std::shared_ptr<const std::string>>, std::less<>>
+      building;
 };
 
 MapService::MapService(storage::Store& store, MapSettings settings,
@@ -202,6 +206,19 @@ style::Style MapService::classified(const storage::DatasetInfo& ds, style::Style
   return s;
 }
 
+style::Style MapService::parse_stored(const storage::StoredStyle& stored) {
+  try {
+    style::Style s = style::parse_style(stored.json);
+    s.name = stored.name;
+    return s;
+  } catch (const Error& e) {
+    // Not the client's fault: the document was validated when it was stored.
+    log::error("maps: style '{}' of dataset '{}' is unreadable: {}", stored.name, stored.dataset_id,
+               e.what());
+    throw InternalError("style-unreadable", "A stored style of this dataset cannot be read.");
+  }
+}
+
 std::vector<style::Style> MapService::styles(const storage::DatasetInfo& ds) {
   std::vector<style::Style> out;
   bool stored_default = false;
@@ -209,14 +226,10 @@ std::vector<style::Style> MapService::styles(const storage::DatasetInfo& ds) {
   for (const auto& stored : store_.list_styles(ds.id)) {
     style::Style s;
     try {
-      s = style::parse_style(stored.json);
-    } catch (const Error& e) {
-      // A stored style that no longer parses is left out rather than failing every map.
-      log::warn("maps: style '{}' of dataset '{}' is unreadable and left out: {}", stored.name,
-                ds.id, e.what());
-      continue;
+      s = parse_stored(stored);
+    } catch (const Error&) {
+      continue;  // left out of the list rather than failing it (logged)
     }
-    s.name = stored.name;
     auto c = classified(ds, std::move(s), hex64(tiles::fnv1a64(stored.json)));
     if (stored.name == "default") {
       stored_default = true;
@@ -236,8 +249,7 @@ std::vector<style::Style> MapService::styles(const storage::DatasetInfo& ds) {
 
 style::Style MapService::style(const storage::DatasetInfo& ds, std::string_view name) {
   if (auto stored = store_.find_style(ds.id, name)) {
-    style::Style s = style::parse_style(stored->json);
-    s.name = stored->name;
+    style::Style s = parse_stored(*stored);
     return classified(ds, std::move(s), hex64(tiles::fnv1a64(stored->json)));
   }
   if (name == "default") {
@@ -343,6 +355,38 @@ tiles::TileKey MapService::raster_tile_key(std::span<const render::RenderLayer> 
   return key;
 }
 
+std::shared_ptr<const std::string> MapService::build_once(
+    const tiles::TileKey& key, const std::function<std::string()>& build) {
+  using Bytes = std::shared_ptr<const std::string>;
+  const std::string id = key.relative_path() + '\n' + key.variant;
+  std::promise<Bytes> promise;
+  {
+    std::unique_lock lock(state_->mutex);
+    if (auto it = state_->building.find(id); it != state_->building.end()) {
+      auto pending = it->second;
+      lock.unlock();
+      return pending.get();
+    }
+    state_->building.emplace(id, promise.get_future().share());
+  }
+  auto finish = [&] {
+    std::lock_guard lock(state_->mutex);
+    state_->building.erase(id);
+  };
+  try {
+    auto bytes = std::make_shared<const std::string>(build());
+    // Stored before the entry goes, so that a request arriving in between finds it cached.
+    if (cache_) cache_->put(key, bytes);
+    finish();
+    promise.set_value(bytes);
+    return bytes;
+  } catch (...) {
+    finish();
+    promise.set_exception(std::current_exception());
+    throw;
+  }
+}
+
 TileResult MapService::vector_tile(std::span<const tiles::VectorTileLayer> layers,
                                    const tiles::TileAddress& tile,
                                    const std::optional<Interval>& time) {
@@ -357,11 +401,11 @@ TileResult MapService::vector_tile(std::span<const tiles::VectorTileLayer> layer
       return r;
     }
   }
-  auto options = settings_.vector_tiles;
-  options.time = time;
-  r.bytes =
-      std::make_shared<const std::string>(tiles::build_vector_tile(store_, layers, tile, options));
-  if (cache_) cache_->put(key, r.bytes);
+  r.bytes = build_once(key, [&] {
+    auto options = settings_.vector_tiles;
+    options.time = time;
+    return tiles::build_vector_tile(store_, layers, tile, options);
+  });
   return r;
 }
 
@@ -379,17 +423,17 @@ TileResult MapService::raster_tile(std::span<const render::RenderLayer> layers,
       return r;
     }
   }
-  render::MapView view;
-  view.bbox = tile.set->tile_envelope(*tile.matrix, tile.col, tile.row);
-  view.crs = tile.set->crs;
-  view.width = tile.matrix->tile_width;
-  view.height = tile.matrix->tile_height;
-  view.buffer = settings_.tile_render_buffer;
-  render::RenderOptions options;
-  options.transparent = transparent;
-  auto image = render::render_map(store_, view, layers, options);
-  r.bytes = std::make_shared<const std::string>(render::encode(image, format));
-  if (cache_) cache_->put(key, r.bytes);
+  r.bytes = build_once(key, [&] {
+    render::MapView view;
+    view.bbox = tile.set->tile_envelope(*tile.matrix, tile.col, tile.row);
+    view.crs = tile.set->crs;
+    view.width = tile.matrix->tile_width;
+    view.height = tile.matrix->tile_height;
+    view.buffer = settings_.tile_render_buffer;
+    render::RenderOptions options;
+    options.transparent = transparent;
+    return render::encode(render::render_map(store_, view, layers, options), format);
+  });
   return r;
 }
 

@@ -114,6 +114,11 @@ class MapService {
   style::Style classified(const storage::DatasetInfo& ds, style::Style s,
                           std::string_view json_digest);
   std::vector<Value> sample_values(const storage::DatasetInfo& ds, const std::string& field);
+  style::Style parse_stored(const storage::StoredStyle& stored);
+  // Builds a tile missing from the cache once, however many requests ask for it at the same
+  // time (the others wait for the first), and stores it.
+  std::shared_ptr<const std::string> build_once(const tiles::TileKey& key,
+                                                const std::function<std::string()>& build);
   void check_layers(std::size_t count) const;
 
   storage::Store& store_;

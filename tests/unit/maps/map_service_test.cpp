@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <thread>
 
 #include "core/error.hpp"
 #include "datum/crs.hpp"
@@ -255,6 +256,28 @@ TEST_F(MapServiceTest, ANewVersionIsBuiltAgainAndTheOldOnePurged) {
   // Deleted: every version goes.
   maps_->dataset_changed("cities", std::nullopt);
   EXPECT_FALSE(fs::exists(dir_ / "cache" / ("cities@" + std::to_string(ds2.version))));
+}
+
+TEST_F(MapServiceTest, ConcurrentRequestsForOneTileBuildItOnce) {
+  auto ds = cities();
+  std::vector<tiles::VectorTileLayer> layers{{ds, {}}};
+  std::vector<std::string> got(8);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    threads.emplace_back([&, i] { got[i] = *maps_->vector_tile(layers, web(3, 6, 3), {}).bytes; });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(maps_->cache_stats().stores, 1u);
+  for (const auto& g : got) EXPECT_EQ(g, got[0]);
+  EXPECT_FALSE(got[0].empty());
+}
+
+TEST_F(MapServiceTest, UnreadableStoredStyleIsAnInternalError) {
+  auto ds = cities();
+  store_->save_style(storage::StoredStyle{"cities", "broken", "{not json", "x", {}});
+  EXPECT_EQ(code_of<InternalError>([&] { maps_->style(ds, "broken"); }), "style-unreadable");
+  auto list = maps_->styles(ds);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].name, "default");
 }
 
 TEST_F(MapServiceTest, TooManyLayersAreRefused) {
