@@ -2,6 +2,8 @@
 // interior points and line midpoints, and collisions resolved across layers.
 #include <pango/pangocairo.h>
 
+#include <thread>
+
 #include "render_fixture.hpp"
 
 namespace shikong::render {
@@ -152,6 +154,26 @@ TEST_F(RenderTest, LabelZoomRange) {
   s.label->min_zoom = 6;  // the view is at zoom 3.8
   Image img = render(view(kBox, 300, 300), {{ds, s, {}}});
   EXPECT_EQ(count_pixels(img, 0, 0, 300, 300, dark), 0);
+}
+
+TEST_F(RenderTest, WorkerThreadsRenderTheSameImage) {
+  std::vector<Feature> fs;
+  for (int i = 0; i < 40; ++i)
+    fs.push_back(feature(point(1 + (i % 8) * 3.5, 2 + (i / 8) * 6),
+                         {std::string(i % 2 ? "上海" : "Shanghai ") + std::to_string(i)}));
+  auto ds = import("many", fs, name_schema());
+  style::Style s = labelled(style::Symbol{}, 13);
+  const MapView v = view(kBox, 300, 300, 16);
+  const Image expected = render(v, {{ds, s, {}}});
+  EXPECT_GT(count_pixels(expected, 0, 0, 300, 300, dark), 200);
+  std::vector<Image> got(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < 3; ++k) got[t] = render(v, {{ds, s, {}}});
+    });
+  for (auto& th : threads) th.join();
+  for (const auto& img : got) EXPECT_EQ(img.pixels, expected.pixels);
 }
 
 }  // namespace
