@@ -105,3 +105,23 @@ def test_wms_draws_the_base_map(basemap_server):
     finally:
         ds = None
         gdal.Unlink("/vsimem/basemap.png")
+
+
+def test_maplibre_draws_the_base_map(basemap_server, tmp_path):
+    """The five exported styles stacked into one MapLibre style, as a portal would, drawn in
+    headless Chromium: land in land.json's colour, Beijing's capital marker in places.json's."""
+    from browser import close, render, require_browser
+    require_browser()
+    style = {"version": 8, "sources": {}, "layers": []}
+    for dataset in ("basemap-land", "basemap-coastlines", "basemap-countries", "basemap-provinces", "basemap-places"):
+        part = basemap_server.get(f"/api/v1/datasets/{dataset}/styles/default/maplibre.json").json()
+        style["sources"].update(part["sources"])
+        style["layers"] += part["layers"]
+    points = [(120, 25), (116.4, 39.9), (97, 47)]  # land, Beijing, outside the land square
+    [out] = render({"jobs": [{"style": style, "bounds": [95, 15, 130, 50], "points": points,
+                              "screenshot": str(tmp_path / "basemap.png")}]}, str(tmp_path))
+    assert out["errors"] == [] and out["tiles"] >= 5, out
+    land, beijing, outside = out["pixels"]
+    assert close(land, (0xf5, 0xf3, 0xee)), out
+    assert close(beijing, (0xc0, 0x39, 0x2b)), out
+    assert not close(outside, (0xf5, 0xf3, 0xee), 30), out

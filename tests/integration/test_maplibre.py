@@ -6,48 +6,14 @@ and tiles; tests/browser/render.mjs renders it in Debian's Chromium (WebGL on Sw
 reads the screenshot's pixels at known places."""
 import json
 import os
-import shutil
-import subprocess
 
 import pytest
 
+from browser import close, hexcolor, render, require_browser
 from conftest import DATA, Server
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-BROWSER = os.path.realpath(os.path.join(HERE, "../browser"))
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 RED = (224, 16, 16)
 BLUE = (16, 64, 224)
-
-
-def require_browser():
-    """The browser test's own prerequisites; missing ones fail (they are installed by
-    scripts/bootstrap and .ci/run), they never skip silently."""
-    assert shutil.which("node"), "node is missing: run `make bootstrap`"
-    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: run `make bootstrap`"
-    for pkg in ("playwright-core", "maplibre-gl"):
-        assert os.path.isdir(os.path.join(BROWSER, "node_modules", pkg)), \
-            f"tests/browser/node_modules/{pkg} is missing: run `npm ci --prefix tests/browser`"
-
-
-def render(request, tmp):
-    """Runs render.mjs on `request` ({"jobs": [...]}) and returns its answer."""
-    r = subprocess.run(["node", os.path.join(BROWSER, "render.mjs"), json.dumps(request)],
-                       capture_output=True, text=True, timeout=240, cwd=BROWSER,
-                       env={**os.environ, "CHROMIUM": CHROMIUM})
-    with open(os.path.join(tmp, "render.log"), "w") as f:
-        f.write(r.stdout + "\n" + r.stderr)
-    assert r.returncode == 0, f"render.mjs failed ({r.returncode}): {r.stdout[-2000:]} {r.stderr[-2000:]}"
-    return json.loads(r.stdout.strip().splitlines()[-1])
-
-
-def close(pixel, rgb, tol=10):
-    return pixel is not None and all(abs(pixel[i] - rgb[i]) <= tol for i in range(3))
-
-
-def hexcolor(rgb):
-    return "#%02x%02x%02x" % rgb
 
 
 @pytest.fixture(scope="module")
