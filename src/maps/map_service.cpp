@@ -640,6 +640,13 @@ void MapService::dataset_changed(std::string_view dataset_id,
     it = state_->classified.erase(it);
 }
 
+void MapService::prune_cache() {
+  if (!cache_) return;
+  std::vector<std::pair<std::string, std::int64_t>> live;
+  for (const auto& ds : store_.list_datasets()) live.emplace_back(ds.id, ds.version);
+  cache_->retain(live);
+}
+
 tiles::TileCacheStats MapService::cache_stats() const {
   return cache_ ? cache_->stats() : tiles::TileCacheStats{};
 }

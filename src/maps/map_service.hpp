@@ -99,6 +99,8 @@ class MapService {
 
   // Drops cached tiles of versions other than the dataset's current one (or all if deleted).
   void dataset_changed(std::string_view dataset_id, std::optional<std::int64_t> current_version);
+  // Drops cached tiles of datasets changed or deleted while no server ran (call at start).
+  void prune_cache();
   tiles::TileCacheStats cache_stats() const;
 
   // The cache keys of tiles (what vector_tile / raster_tile use), for seeding and tests.

@@ -3,15 +3,18 @@
 // of a dataset is one listing of the root and a few directory removals.
 #include "tiles/tile_cache.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <fstream>
+#include <functional>
 #include <list>
 #include <map>
 #include <shared_mutex>
-#include <sstream>
 #include <system_error>
 #include <unordered_map>
 
@@ -21,6 +24,8 @@ namespace shikong::tiles {
 namespace {
 
 namespace fs = std::filesystem;
+// The (dataset id, version) pairs of a key, or of a first-level directory (ids made safe).
+using Pairs = std::vector<std::pair<std::string, std::int64_t>>;
 
 // A first-level directory name longer than this becomes "multi-<hash>" with a DATASETS file
 // inside that lists its pairs (file names stop at 255 bytes).
@@ -82,7 +87,7 @@ std::string dataset_dir(const TileKey& key) {
 }
 
 // Parses "<id>@<version>+..." into (safe id, version) pairs; false if it is not of that form.
-bool parse_pairs(std::string_view text, std::vector<std::pair<std::string, std::int64_t>>& out) {
+bool parse_pairs(std::string_view text, Pairs& out) {
   out.clear();
   while (!text.empty()) {
     auto plus = text.find('+');
@@ -100,13 +105,66 @@ bool parse_pairs(std::string_view text, std::vector<std::pair<std::string, std::
   return !out.empty();
 }
 
-std::optional<std::string> read_whole_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(ss).str();
+// One open, fstat and read into a string of the file's size: disk hits are a hot path.
+// `absent` tells a file that is not there from one that cannot be read.
+std::optional<std::string> read_whole_file(const fs::path& path, bool* absent = nullptr) {
+  if (absent) *absent = false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (absent) *absent = errno == ENOENT || errno == ENOTDIR;
+    return std::nullopt;
+  }
+  std::optional<std::string> out;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+    std::size_t done = 0;
+    bool failed = false;
+    while (done < bytes.size()) {
+      ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        failed = true;
+        break;
+      }
+      if (n == 0) break;  // shorter than it was: not ours (we only rename whole files in)
+      done += static_cast<std::size_t>(n);
+    }
+    if (!failed && done == bytes.size()) out = std::move(bytes);
+  }
+  ::close(fd);
+  return out;
+}
+
+// The (safe id, version) pairs a first-level directory holds tiles of; false for anything else.
+bool directory_pairs(const fs::path& dir, Pairs& pairs) {
+  std::string name = dir.filename().string();
+  if (name.compare(0, multi_prefix.size(), multi_prefix) == 0) {
+    auto text = read_whole_file(dir / datasets_file);
+    return text && parse_pairs(*text, pairs);
+  }
+  return parse_pairs(name, pairs);
+}
+
+// Removes the first-level directories of `root` whose pairs are stale; returns how many.
+std::size_t remove_directories(const fs::path& root,
+                               const std::function<bool(const Pairs&)>& stale) {
+  std::error_code ec;
+  fs::directory_iterator it(root, ec), end;
+  if (ec) return 0;
+  // Listed first, removed after: removing entries while reading a directory is unspecified.
+  std::vector<fs::path> doomed;
+  Pairs pairs;
+  for (; it != end; it.increment(ec)) {
+    if (ec) break;
+    if (directory_pairs(it->path(), pairs) && stale(pairs)) doomed.push_back(it->path());
+  }
+  for (const auto& dir : doomed) {
+    std::error_code rm;
+    fs::remove_all(dir, rm);
+    if (rm) log::warn("tile cache: cannot remove {} ({})", dir.string(), rm.message());
+  }
+  return doomed.size();
 }
 
 // Writes beside the target, then renames: a reader sees the whole tile or none.
@@ -178,7 +236,7 @@ struct TileCache::Impl {
   struct Entry {
     std::string path;  // relative_path(), the map key
     std::shared_ptr<const std::string> bytes;
-    std::vector<std::pair<std::string, std::int64_t>> datasets;
+    Pairs datasets;
     std::size_t cost = 0;
   };
 
@@ -232,6 +290,19 @@ struct TileCache::Impl {
     evict_to(settings.memory_bytes);
   }
 
+  // Drops the memory entries whose (dataset, version) pairs `stale` says so.
+  void drop_if(const std::function<bool(const Pairs&)>& stale) {
+    for (auto it = lru.begin(); it != lru.end();) {
+      if (stale(it->datasets)) {
+        bytes -= it->cost;
+        index.erase(it->path);
+        it = lru.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
   void note_versions(const TileKey& key) {
     for (const auto& [id, version] : key.datasets) {
       auto [it, inserted] = highest_seen.emplace(id, version);
@@ -267,18 +338,16 @@ std::shared_ptr<const std::string> TileCache::get(const TileKey& key) {
   }
   if (im.settings.disk) {
     fs::path file = im.settings.directory / path;
-    std::error_code ec;
-    if (fs::is_regular_file(file, ec)) {
-      if (auto data = read_whole_file(file)) {
-        auto shared = std::make_shared<const std::string>(std::move(*data));
-        std::lock_guard lock(im.mutex);
-        ++im.counters.disk_hits;
-        im.note_versions(key);
-        if (!im.below_floor(key)) im.remember(path, key, shared);
-        return shared;
-      }
-      log::warn("tile cache: cannot read {}; building the tile again", file.string());
+    bool absent = false;
+    if (auto data = read_whole_file(file, &absent)) {
+      auto shared = std::make_shared<const std::string>(std::move(*data));
+      std::lock_guard lock(im.mutex);
+      ++im.counters.disk_hits;
+      im.note_versions(key);
+      if (!im.below_floor(key)) im.remember(path, key, shared);
+      return shared;
     }
+    if (!absent) log::warn("tile cache: cannot read {}; building the tile again", file.string());
   }
   std::lock_guard lock(im.mutex);
   ++im.counters.misses;
@@ -313,8 +382,7 @@ void TileCache::purge_dataset(std::string_view dataset_id, std::int64_t current_
   auto& im = *impl_;
   std::unique_lock disk_lock(im.disk_mutex);
   std::string id(dataset_id);
-  auto stale = [&](const std::vector<std::pair<std::string, std::int64_t>>& pairs,
-                   const std::string& wanted) {
+  auto stale = [&](const Pairs& pairs, const std::string& wanted) {
     for (const auto& [pid, version] : pairs)
       if (pid == wanted && (current_version < 0 || version != current_version)) return true;
     return false;
@@ -329,41 +397,38 @@ void TileCache::purge_dataset(std::string_view dataset_id, std::int64_t current_
     }
     auto& f = im.floors[id];
     f = std::max(f, floor);
-    for (auto it = im.lru.begin(); it != im.lru.end();) {
-      if (stale(it->datasets, id)) {
-        im.bytes -= it->cost;
-        im.index.erase(it->path);
-        it = im.lru.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    im.drop_if([&](const Pairs& pairs) { return stale(pairs, id); });
   }
   if (!im.settings.disk) return;
   const std::string safe_id = safe_component(id, false);
-  std::error_code ec;
-  fs::directory_iterator it(im.settings.directory, ec), end;
-  if (ec) return;
-  // Listed first, removed after: removing entries while reading a directory is unspecified.
-  std::vector<fs::path> doomed;
-  std::vector<std::pair<std::string, std::int64_t>> pairs;
-  for (; it != end; it.increment(ec)) {
-    if (ec) break;
-    std::string name = it->path().filename().string();
-    bool parsed = false;
-    if (name.compare(0, multi_prefix.size(), multi_prefix) == 0) {
-      if (auto text = read_whole_file(it->path() / datasets_file))
-        parsed = parse_pairs(*text, pairs);
-    } else {
-      parsed = parse_pairs(name, pairs);
+  remove_directories(im.settings.directory,
+                     [&](const Pairs& pairs) { return stale(pairs, safe_id); });
+}
+
+void TileCache::retain(const std::vector<std::pair<std::string, std::int64_t>>& live) {
+  auto& im = *impl_;
+  std::unique_lock disk_lock(im.disk_mutex);
+  std::map<std::string, std::int64_t, std::less<>> raw, safe;
+  for (const auto& [id, version] : live) {
+    raw[id] = version;
+    safe[safe_component(id, false)] = version;
+  }
+  auto stale = [](const Pairs& pairs,
+                  const std::map<std::string, std::int64_t, std::less<>>& current) {
+    for (const auto& [id, version] : pairs) {
+      auto it = current.find(id);
+      if (it == current.end() || it->second != version) return true;
     }
-    if (parsed && stale(pairs, safe_id)) doomed.push_back(it->path());
+    return false;
+  };
+  {
+    std::lock_guard lock(im.mutex);
+    im.drop_if([&](const Pairs& pairs) { return stale(pairs, raw); });
   }
-  for (const auto& dir : doomed) {
-    std::error_code rm;
-    fs::remove_all(dir, rm);
-    if (rm) log::warn("tile cache: cannot remove {} ({})", dir.string(), rm.message());
-  }
+  if (!im.settings.disk) return;
+  auto removed = remove_directories(im.settings.directory,
+                                    [&](const Pairs& pairs) { return stale(pairs, safe); });
+  if (removed) log::info("tile cache: removed the tiles of {} older dataset versions", removed);
 }
 
 TileCacheStats TileCache::stats() const {

@@ -55,6 +55,9 @@ class TileCache {
   // Removes every entry of a dataset whose version differs from `current_version` (or all of
   // them when current_version < 0: the dataset was deleted), in memory and on disk.
   void purge_dataset(std::string_view dataset_id, std::int64_t current_version);
+  // Removes, in memory and on disk, the tiles of every dataset absent from `live` or in another
+  // version there: run at start for the changes made while no server ran.
+  void retain(const std::vector<std::pair<std::string, std::int64_t>>& live);
   TileCacheStats stats() const;
 
  private:

@@ -280,6 +280,16 @@ TEST_F(MapServiceTest, UnreadableStoredStyleIsAnInternalError) {
   EXPECT_EQ(list[0].name, "default");
 }
 
+TEST_F(MapServiceTest, PruneCacheDropsTilesOfChangesMadeWhileStopped) {
+  auto ds = cities(24);
+  std::vector<tiles::VectorTileLayer> layers{{ds, {}}};
+  maps_->vector_tile(layers, web(3, 6, 3), std::nullopt);
+  cities(30);  // a new version nobody told the cache about
+  maps_->prune_cache();
+  EXPECT_FALSE(fs::exists(dir_ / "cache" / ("cities@" + std::to_string(ds.version))));
+  EXPECT_EQ(maps_->cache_stats().memory_entries, 0u);
+}
+
 TEST_F(MapServiceTest, TooManyLayersAreRefused) {
   settings_.max_layers = 1;
   maps_ = std::make_unique<MapService>(*store_, settings_, cache_);

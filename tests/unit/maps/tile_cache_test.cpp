@@ -293,6 +293,24 @@ TEST(TileCache, PurgeFindsLongMultiDatasetDirectories) {
   EXPECT_EQ(*reopened.get(k_new), "b");
 }
 
+TEST(TileCache, RetainKeepsOnlyTheLiveVersions) {
+  TempDir dir;
+  {
+    TileCache cache(on_disk(dir.path()));
+    for (auto k : {key({{"roads", 3}}), key({{"roads", 4}}), key({{"gone", 1}}),
+                   key({{"rivers", 2}, {"roads", 4}}), key({{"rivers", 2}, {"roads", 3}})})
+      cache.put(k, bytes("x"));
+    std::ofstream(dir.path() / "README") << "not a tile directory";
+  }
+  TileCache cache(on_disk(dir.path()));
+  ASSERT_NE(cache.get(key({{"roads", 3}})), nullptr);  // now in memory too
+  cache.retain({{"roads", 4}, {"rivers", 2}});
+  EXPECT_EQ(top_level(dir.path()),
+            (std::set<std::string>{"roads@4", "rivers@2+roads@4", "README"}));
+  EXPECT_EQ(cache.get(key({{"roads", 3}})), nullptr);
+  EXPECT_NE(cache.get(key({{"rivers", 2}, {"roads", 4}})), nullptr);
+}
+
 TEST(TileCache, UnreadableDiskEntryIsAMiss) {
   TempDir dir;
   auto k = key({{"roads", 3}});
