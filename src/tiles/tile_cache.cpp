@@ -32,6 +32,8 @@ using Pairs = std::vector<std::pair<std::string, std::int64_t>>;
 constexpr std::size_t max_dataset_dir = 200;
 constexpr std::string_view multi_prefix = "multi-";
 constexpr std::string_view datasets_file = "DATASETS";
+// Directories being removed; a leading '.' is never a dataset directory (see safe_component).
+constexpr std::string_view trash_prefix = ".trash-";
 // What an entry costs besides its bytes (list node, map node, key, shared_ptr control block).
 constexpr std::size_t entry_overhead = 128;
 
@@ -146,25 +148,40 @@ bool directory_pairs(const fs::path& dir, Pairs& pairs) {
   return parse_pairs(name, pairs);
 }
 
-// Removes the first-level directories of `root` whose pairs are stale; returns how many.
-std::size_t remove_directories(const fs::path& root,
-                               const std::function<bool(const Pairs&)>& stale) {
+void remove_tree(const fs::path& dir) {
+  std::error_code rm;
+  fs::remove_all(dir, rm);
+  if (rm) log::warn("tile cache: cannot remove {} ({})", dir.string(), rm.message());
+}
+
+// Moves the first-level directories of `root` whose pairs are stale out of the way (a rename
+// each, while writers wait) and returns where they went, to be removed after the lock is
+// released: removing many files must not stall the requests that store tiles.
+std::vector<fs::path> trash_directories(const fs::path& root,
+                                        const std::function<bool(const Pairs&)>& stale) {
+  static std::atomic<std::uint64_t> counter{0};
   std::error_code ec;
   fs::directory_iterator it(root, ec), end;
-  if (ec) return 0;
-  // Listed first, removed after: removing entries while reading a directory is unspecified.
+  if (ec) return {};
+  // Listed first, moved after: changing entries while reading a directory is unspecified.
   std::vector<fs::path> doomed;
   Pairs pairs;
   for (; it != end; it.increment(ec)) {
     if (ec) break;
     if (directory_pairs(it->path(), pairs) && stale(pairs)) doomed.push_back(it->path());
   }
+  std::vector<fs::path> trashed;
   for (const auto& dir : doomed) {
-    std::error_code rm;
-    fs::remove_all(dir, rm);
-    if (rm) log::warn("tile cache: cannot remove {} ({})", dir.string(), rm.message());
+    fs::path to = root / (std::string(trash_prefix) + std::to_string(::getpid()) + "-" +
+                          std::to_string(counter++));
+    std::error_code mv;
+    fs::rename(dir, to, mv);
+    if (mv)
+      remove_tree(dir);
+    else
+      trashed.push_back(std::move(to));
   }
-  return doomed.size();
+  return trashed;
 }
 
 // Writes beside the target, then renames: a reader sees the whole tile or none.
@@ -321,7 +338,15 @@ TileCache::TileCache(TileCacheSettings settings) : impl_(std::make_shared<Impl>(
       log::warn("tile cache: cannot create {} ({}); tiles are cached in memory only",
                 impl_->settings.directory.string(), ec.message());
       impl_->settings.disk = false;
+      return;
     }
+    // Removals an earlier process did not finish.
+    std::vector<fs::path> leftovers;
+    for (fs::directory_iterator it(impl_->settings.directory, ec), end; !ec && it != end;
+         it.increment(ec))
+      if (it->path().filename().string().rfind(trash_prefix, 0) == 0)
+        leftovers.push_back(it->path());
+    for (const auto& dir : leftovers) remove_tree(dir);
   }
 }
 
@@ -401,8 +426,10 @@ void TileCache::purge_dataset(std::string_view dataset_id, std::int64_t current_
   }
   if (!im.settings.disk) return;
   const std::string safe_id = safe_component(id, false);
-  remove_directories(im.settings.directory,
-                     [&](const Pairs& pairs) { return stale(pairs, safe_id); });
+  auto trashed = trash_directories(im.settings.directory,
+                                   [&](const Pairs& pairs) { return stale(pairs, safe_id); });
+  disk_lock.unlock();
+  for (const auto& dir : trashed) remove_tree(dir);
 }
 
 void TileCache::retain(const std::vector<std::pair<std::string, std::int64_t>>& live) {
@@ -426,9 +453,12 @@ void TileCache::retain(const std::vector<std::pair<std::string, std::int64_t>>& 
     im.drop_if([&](const Pairs& pairs) { return stale(pairs, raw); });
   }
   if (!im.settings.disk) return;
-  auto removed = remove_directories(im.settings.directory,
-                                    [&](const Pairs& pairs) { return stale(pairs, safe); });
-  if (removed) log::info("tile cache: removed the tiles of {} older dataset versions", removed);
+  auto trashed = trash_directories(im.settings.directory,
+                                   [&](const Pairs& pairs) { return stale(pairs, safe); });
+  disk_lock.unlock();
+  for (const auto& dir : trashed) remove_tree(dir);
+  if (!trashed.empty())
+    log::info("tile cache: removed the tiles of {} older dataset versions", trashed.size());
 }
 
 TileCacheStats TileCache::stats() const {

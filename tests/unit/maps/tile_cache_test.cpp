@@ -311,6 +311,15 @@ TEST(TileCache, RetainKeepsOnlyTheLiveVersions) {
   EXPECT_NE(cache.get(key({{"rivers", 2}, {"roads", 4}})), nullptr);
 }
 
+TEST(TileCache, UnfinishedRemovalsAreFinishedAtStart) {
+  TempDir dir;
+  fs::create_directories(dir.path() / ".trash-1-7" / "_" / "WebMercatorQuad" / "0" / "0");
+  std::ofstream(dir.path() / ".trash-1-7" / "_" / "WebMercatorQuad" / "0" / "0" / "0.pbf") << "x";
+  fs::create_directories(dir.path() / "roads@3");
+  TileCache cache(on_disk(dir.path()));
+  EXPECT_EQ(top_level(dir.path()), (std::set<std::string>{"roads@3"}));
+}
+
 TEST(TileCache, UnreadableDiskEntryIsAMiss) {
   TempDir dir;
   auto k = key({{"roads", 3}});
