@@ -156,6 +156,8 @@ void place_labels(cairo_t* cr, std::vector<LabelCandidate>& candidates, int widt
       pango_layout_set_font_description(layout.get(), desc.get());
     }
     const std::string_view text = cut_utf8(c.text, kMaxLabelBytes);
+    // Pango replaces invalid UTF-8 with a warning per call; such values get no label.
+    if (!g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr)) continue;
     pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
     PangoRectangle ink, logical;
     pango_layout_get_extents(layout.get(), &ink, &logical);

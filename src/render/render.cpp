@@ -269,8 +269,17 @@ Image render_map(storage::Store& store, const MapView& view, std::span<const Ren
     storage::FeatureQuery q;
     if (field) q.fields.push_back(*field);
     if (label_field && label_field != field) q.fields.push_back(*label_field);
-    // An empty list reads every field: ask for one instead when the style needs none.
-    if (q.fields.empty() && ds.schema.size() > 0) q.fields.push_back(0);
+    // An empty list reads every field: ask for one small field instead when the style needs
+    // none (a number rather than a long text).
+    if (q.fields.empty() && ds.schema.size() > 0) {
+      std::size_t pick = 0;
+      for (std::size_t i = 0; i < ds.schema.size(); ++i)
+        if (ds.schema.fields[i].type != FieldType::text) {
+          pick = i;
+          break;
+        }
+      q.fields.push_back(pick);
+    }
     q.time = layer.time;
     // Symbols and kernels of features just outside the surface still reach into it.
     double reach = st.symbol.size / 2 + st.symbol.stroke_width;

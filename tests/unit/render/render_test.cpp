@@ -294,8 +294,29 @@ TEST_F(RenderTest, TilesRenderedApartMatchTheWholeImage) {
   place.label = style::LabelRule{};
   place.label->field = "name";
   place.label->size = 14;
-  const std::vector<RenderLayer> layers = {
-      {areas, area, {}}, {roads, road, {}}, {places, place, {}}};
+  Schema value_schema;
+  value_schema.fields = {{"v", FieldType::real}};
+  auto dots = import("seam-dots",
+                     {feature(point(31, 28), {1.0}), feature(point(32.5, 29), {3.0}),
+                      feature(point(33, 27.5), {2.0}), feature(point(31.8, 2), {9.0})},
+                     value_schema);
+  style::Style heat;
+  heat.kind = style::StyleKind::heatmap;
+  heat.field = "v";
+  heat.radius = 24;
+  style::Style sized;
+  sized.kind = style::StyleKind::proportional;
+  sized.field = "v";
+  style::ClassRule range;
+  range.min = 1;
+  range.max = 9;
+  range.symbol.fill = {0, 160, 0, 180};
+  sized.rules = {range};
+  const std::vector<RenderLayer> layers = {{areas, area, {}},
+                                           {roads, road, {}},
+                                           {dots, heat, {}},
+                                           {dots, sized, {}},
+                                           {places, place, {}}};
 
   // 0.125 degree per pixel: tile edges fall on exact pixel boundaries.
   Image whole = render(view(Envelope::of(0, 0, 64, 32), 512, 256, 64), layers);
@@ -314,6 +335,14 @@ TEST_F(RenderTest, TilesRenderedApartMatchTheWholeImage) {
     }
   EXPECT_EQ(differ, 0);
   EXPECT_EQ(max_diff, 0);
+  dump(whole, "seam");
+  // The heat map and the proportional symbols are there.
+  // (the heat ramp starts in blue: the rim of the kernels)
+  EXPECT_GT(count_pixels(whole, 230, 0, 290, 50,
+                         [](auto p) { return blue(p) > 150 && red(p) < 100 && alpha(p) > 0; }),
+            50);
+  EXPECT_GT(count_pixels(whole, 240, 230, 272, 256, [](auto p) { return green(p) > red(p) + 60; }),
+            100);
   // The label at the seam is drawn in both tiles: dark text pixels on each side of x = 256.
   const auto dark = [](std::uint32_t p) { return alpha(p) == 255 && red(p) < 90 && blue(p) < 90; };
   EXPECT_GT(count_pixels(whole, 248, 118, 256, 138, dark), 0);
