@@ -96,6 +96,11 @@ void write_tile_matrix_set(JsonWriter& w, const tiles::TileMatrixSet& set,
   w.member("title", set.title);
   w.member("uri", set.uri);
   w.member("crs", set.crs.uri());
+  // Also the members of the first JSON encoding (OGC 17-083r2), which readers of that version
+  // need (GDAL 3.6's OGC API driver finds a definition by "identifier" and reads its CRS from
+  // "supportedCRS", each matrix's id and origin from "identifier" and "topLeftCorner").
+  w.member("identifier", set.id);
+  w.member("supportedCRS", set.crs.uri());
   w.key("orderedAxes").begin_array();
   if (set.crs.epsg == 3857)
     w.value("X").value("Y");
@@ -120,6 +125,9 @@ void write_tile_matrix_set(JsonWriter& w, const tiles::TileMatrixSet& set,
     w.member("cellSize", m.cell_size);
     w.member("cornerOfOrigin", "topLeft");
     w.key("pointOfOrigin");
+    write_point(w, set.crs, m.origin_x, m.origin_y);
+    w.member("identifier", m.id);
+    w.key("topLeftCorner");
     write_point(w, set.crs, m.origin_x, m.origin_y);
     w.member("tileWidth", m.tile_width);
     w.member("tileHeight", m.tile_height);
