@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -134,12 +135,19 @@ std::string wms_crs_name(const datum::Crs& crs) {
 
 datum::Crs parse_crs(std::string_view text, const std::vector<datum::Crs>& offered) {
   text = trim_blanks(text);
+  // WMS names CRSs by identifier only ("EPSG:4326", "CRS:84", or a URN/URL form of one):
+  // anything else (WKT, PROJJSON) is refused here rather than handed to PROJ's parsers.
+  bool identifier = !text.empty() && text.size() <= 100;
+  for (char c : text)
+    identifier = identifier && (std::isalnum(static_cast<unsigned char>(c)) || c == ':' ||
+                                c == '.' || c == '/' || c == '_' || c == '-');
   std::optional<datum::Crs> crs;
-  try {
-    crs = datum::parse_crs(text, "CRS");
-  } catch (const InvalidInput&) {
-    // WKT, PROJJSON and URLs resolve too, but WMS names CRSs by identifier only; either way
-    // the answer is the standard's InvalidCRS.
+  if (identifier) {
+    try {
+      crs = datum::parse_crs(text, "CRS");
+    } catch (const InvalidInput&) {
+      // Unknown to PROJ: the standard's InvalidCRS below.
+    }
   }
   if (crs)
     for (const auto& c : offered)

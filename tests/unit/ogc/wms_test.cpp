@@ -95,7 +95,13 @@ TEST(WmsCrs, OfferedListAndNames) {
   EXPECT_EQ(parse_crs("epsg:3857", list).epsg, 3857);
   EXPECT_EQ(parse_crs("CRS:84", list), datum::crs84());
   EXPECT_TRUE(parse_crs("EPSG:4547", list).lat_first);
-  for (const char* bad : {"EPSG:999999", "EPSG:32650", "foo", "", "EPSG:4533"})
+  EXPECT_EQ(parse_crs("urn:ogc:def:crs:EPSG::4490", list).epsg, 4490);
+  EXPECT_EQ(parse_crs("http://www.opengis.net/def/crs/EPSG/0/4326", list).epsg, 4326);
+  for (const char* bad :
+       {"EPSG:999999", "EPSG:32650", "foo", "", "EPSG:4533", "EPSG:4326;x",
+        R"(GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],)"
+        R"(PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]])",
+        R"({"type":"GeographicCRS","id":{"authority":"EPSG","code":4326}})"})
     EXPECT_EQ(rejection([&] { parse_crs(bad, list); }), "InvalidCRS@CRS") << bad;
 }
 
