@@ -94,13 +94,16 @@ WmtsTileRequest parse_tile_request(const MapsContext& ctx, const Request& req,
                                    const WmtsTileParameters& p) {
   WmtsTileRequest out;
   out.dataset = visible_dataset(ctx, req, p.layer, "unknown-layer", p.names.layer);
-  bool style_known = p.style.empty();
-  for (const auto& s : style_names(ctx, out.dataset))
-    if (s.name == p.style) style_known = true;
-  if (!style_known)
-    throw InvalidInput("unknown-style", "The layer has no style of this name.",
-                       std::string(p.names.style));
   out.style = p.style.empty() ? "default" : std::string(p.style);
+  // "default" always exists; another name is looked up once (the map engine keeps styles).
+  if (out.style != "default") {
+    try {
+      ctx.maps.style(out.dataset, out.style);
+    } catch (const NotFound&) {
+      throw InvalidInput("unknown-style", "The layer has no style of this name.",
+                         std::string(p.names.style));
+    }
+  }
   const tiles::TileMatrixSet* set = nullptr;
   for (const auto* s : tiles::tile_matrix_sets())
     if (s->id == p.tile_matrix_set) set = s;
@@ -117,7 +120,9 @@ WmtsTileRequest parse_tile_request(const MapsContext& ctx, const Request& req,
   const std::int64_t col = integer_parameter(p.tile_col, p.names.tile_col);
   out.address =
       tile_at(*set, m->id, col, row, p.names.tile_matrix, p.names.tile_col, p.names.tile_row);
-  if (p.time && !trim_blanks(*p.time).empty())
+  // TIME is a dimension of temporal layers only; elsewhere it is an unknown parameter, which
+  // WMTS says to ignore.
+  if (p.time && !trim_blanks(*p.time).empty() && has_valid_time(out.dataset))
     out.time = datum::parse_datetime_parameter(trim_blanks(*p.time), p.names.time);
   return out;
 }

@@ -223,8 +223,10 @@ TEST_F(WmtsTest, KvpErrors) {
   expect_exception(call("/ogc/wmts", with(q, "TILECOL", "-1")), 400, "TileOutOfRange", "TILECOL");
   expect_exception(call("/ogc/wmts", with(q, "TILECOL", "abc")), 400, "InvalidParameterValue",
                    "TILECOL");
-  expect_exception(call("/ogc/wmts", with(q, "TIME", "not-a-time")), 400, "InvalidParameterValue",
-                   "TIME");
+  expect_exception(call("/ogc/wmts", with(with(q, "LAYER", "cities"), "TIME", "not-a-time")), 400,
+                   "InvalidParameterValue", "TIME");
+  // A layer without a time dimension ignores TIME, as WMTS asks of unknown dimensions.
+  EXPECT_EQ(call("/ogc/wmts", with(q, "TIME", "not-a-time")).status, 200);
   expect_exception(
       call("/ogc/wmts",
            {{"SERVICE", "WMTS"}, {"REQUEST", "GetCapabilities"}, {"AcceptVersions", "2.0.0"}}),
