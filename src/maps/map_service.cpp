@@ -23,7 +23,6 @@ namespace {
 constexpr std::string_view mvt_type = "application/vnd.mapbox-vector-tile";
 // Values read to classify a style: enough for stable quantiles and the common categories.
 constexpr std::int64_t max_sampled_values = 10000;
-constexpr int sample_chunks = 20;
 constexpr std::size_t max_cached_styles = 4096;
 // Candidates read per layer for feature info, before the exact test.
 constexpr std::int64_t max_info_candidates = 10000;
@@ -173,21 +172,14 @@ std::vector<Value> MapService::sample_values(const storage::DatasetInfo& ds,
   storage::FeatureQuery q;
   q.with_geometry = false;
   q.fields = {*index};
-  auto read = [&](std::int64_t offset, std::int64_t limit) {
-    q.offset = offset;
-    q.limit = limit;
-    auto cursor = store_.query(ds, q);
-    Feature f;
-    while (cursor->next(f)) values.push_back(f.properties[*index]);
-  };
-  if (ds.feature_count <= max_sampled_values) {
-    read(0, max_sampled_values);
-  } else {
-    // Evenly spaced runs over the whole dataset rather than its first rows, which are often
-    // sorted by some attribute.
-    const std::int64_t run = max_sampled_values / sample_chunks;
-    for (int i = 0; i < sample_chunks; ++i) read(ds.feature_count / sample_chunks * i, run);
-  }
+  // Every k-th row of one pass over the dataset rather than its first rows, which are often
+  // sorted by some attribute.
+  const std::int64_t stride =
+      std::max<std::int64_t>(1, (ds.feature_count + max_sampled_values - 1) / max_sampled_values);
+  auto cursor = store_.query(ds, q);
+  Feature f;
+  for (std::int64_t row = 0; cursor->next(f); ++row)
+    if (row % stride == 0) values.push_back(f.properties[*index]);
   return values;
 }
 

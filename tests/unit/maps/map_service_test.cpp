@@ -170,6 +170,19 @@ TEST_F(MapServiceTest, ClassesFollowANewVersionOfTheData) {
   EXPECT_EQ(after.rules[0].max, 30.0);
 }
 
+TEST_F(MapServiceTest, ClassesOfALargeDatasetSampleAllOfIt) {
+  std::vector<Feature> many;
+  for (int i = 0; i < 25000; ++i)
+    many.push_back(feature(point(100 + i * 1e-4, 30), {std::string("p"), std::int64_t{i}}));
+  auto ds = import("many", geo::GeometryType::point, many);
+  maps_->save_style(ds, parse(R"({"name":"pop","kind":"proportional","field":"pop"})"), true, "a");
+  auto s = maps_->style(ds, "pop");
+  ASSERT_EQ(s.rules.size(), 1u);
+  // Every third row (ceil(25000 / 10000)): 0, 3, ..., 24999.
+  EXPECT_EQ(s.rules[0].min, 0.0);
+  EXPECT_EQ(s.rules[0].max, 24999.0);
+}
+
 TEST_F(MapServiceTest, SaveStyleChecksNamesFieldsAndConflicts) {
   auto ds = cities();
   auto s = parse(R"({"name":"x","kind":"categorized","field":"missing"})");
