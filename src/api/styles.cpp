@@ -185,13 +185,44 @@ Response legend(const State& st, Request& req) {
   return r;
 }
 
+// The offline base map's datasets, bottom to top (scripts/demo-data, data/basemap).
+constexpr std::string_view kBasemapDatasets[] = {"basemap-land", "basemap-coastlines",
+                                                 "basemap-countries", "basemap-provinces",
+                                                 "basemap-places"};
+
+std::string tilejson_url(const State& st, const Request& req, std::string_view id) {
+  return req.base_url + st.context->tiles_prefix + "/" + protocol::url_encode(id) + ".json" +
+         key_query(req, '?');
+}
+
+// `basemap=true`: the default styles of the base map datasets that exist and the caller may
+// read, merged, to go underneath; empty otherwise.
+std::string basemap_underneath(const State& st, const Request& req, std::string_view self) {
+  const auto flag = req.param("basemap");
+  if (!flag || *flag == "false" || *flag == "0") return {};
+  if (*flag != "true" && *flag != "1")
+    throw InvalidInput("invalid-parameter-value", "basemap is true or false", "basemap");
+  std::vector<std::string> parts;
+  for (auto id : kBasemapDatasets) {
+    if (id == self) continue;
+    auto ds = st.context->store.find_dataset(id);
+    if (!ds || !st.context->can_read(req, *ds)) continue;
+    style::MapLibreSource source;
+    source.tilejson_url = tilejson_url(st, req, ds->id);
+    source.source_layer = ds->id;
+    parts.push_back(style::to_maplibre_style(st.context->maps.style(*ds, "default"),
+                                             ds->geometry_type, source));
+  }
+  return parts.empty() ? std::string() : style::merge_maplibre_styles(parts);
+}
+
 Response maplibre(const State& st, Request& req) {
   const auto ds = find_visible(st, req);
   const auto s = st.context->maps.style(ds, req.path_param("name"));
   style::MapLibreSource source;
-  source.tilejson_url = req.base_url + st.context->tiles_prefix + "/" +
-                        protocol::url_encode(ds.id) + ".json" + key_query(req, '?');
+  source.tilejson_url = tilejson_url(st, req, ds.id);
   source.source_layer = ds.id;
+  source.basemap_style = basemap_underneath(st, req, ds.id);
   Response r = Response::json(style::to_maplibre_style(s, ds.geometry_type, source));
   r.headers.set("Cache-Control", ds.access == "public" ? "public, max-age=60" : "private");
   return r;

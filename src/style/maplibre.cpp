@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -393,6 +394,58 @@ std::string to_maplibre_style(const Style& s, geo::GeometryType geometry_type,
     if (!first) out += ',';
     first = false;
     write_layer(out, l, src, source.source_layer.empty() ? src : source.source_layer);
+  }
+  out += "]}";
+  return out;
+}
+
+std::string merge_maplibre_styles(const std::vector<std::string>& styles) {
+  using detail::append_key;
+  std::vector<std::pair<std::string, std::string>> sources;
+  std::vector<std::string> layers;
+  std::string glyphs, sprite;
+  simdjson::dom::parser parser;
+  for (const auto& text : styles) {
+    simdjson::dom::object style;
+    if (parser.parse(text).get_object().get(style) != simdjson::SUCCESS)
+      throw InvalidInput("invalid-maplibre-style", "a MapLibre style is not a JSON object");
+    simdjson::dom::object srcs;
+    if (style["sources"].get_object().get(srcs) == simdjson::SUCCESS)
+      for (auto m : srcs) {
+        const bool seen = std::any_of(sources.begin(), sources.end(),
+                                      [&](const auto& s) { return s.first == m.key; });
+        if (!seen) sources.emplace_back(std::string(m.key), simdjson::minify(m.value));
+      }
+    simdjson::dom::array list;
+    if (style["layers"].get_array().get(list) == simdjson::SUCCESS)
+      for (auto e : list) layers.push_back(simdjson::minify(e));
+    std::string_view v;
+    if (glyphs.empty() && style["glyphs"].get_string().get(v) == simdjson::SUCCESS) glyphs = v;
+    if (sprite.empty() && style["sprite"].get_string().get(v) == simdjson::SUCCESS) sprite = v;
+  }
+  std::string out = "{";
+  append_key(out, "version");
+  out += "8";
+  append_key(out, "sources");
+  out += '{';
+  for (const auto& [k, v] : sources) {
+    append_key(out, k);
+    out += v;
+  }
+  out += '}';
+  if (!glyphs.empty()) {
+    append_key(out, "glyphs");
+    append_string(out, glyphs);
+  }
+  if (!sprite.empty()) {
+    append_key(out, "sprite");
+    append_string(out, sprite);
+  }
+  append_key(out, "layers");
+  out += '[';
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (i) out += ',';
+    out += layers[i];
   }
   out += "]}";
   return out;

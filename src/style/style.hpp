@@ -153,5 +153,9 @@ struct MapLibreSource {
 // A MapLibre GL style JSON (version 8) drawing the dataset as the style does.
 std::string to_maplibre_style(const Style& s, geo::GeometryType geometry_type,
                               const MapLibreSource& source);
+// One MapLibre style from several (each a style JSON object): their sources, and their layers
+// in order (the first underneath); the first glyphs and sprite given. For base maps made of
+// several datasets. Throws InvalidInput("invalid-maplibre-style") when one is not a JSON object.
+std::string merge_maplibre_styles(const std::vector<std::string>& styles);
 
 }  // namespace shikong::style

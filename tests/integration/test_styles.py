@@ -24,6 +24,7 @@ def srv(tmp_path_factory):
     s.cli("import", os.path.join(DATA, "openflights_airports.csv"), "--dataset", "airports")
     s.cli("import", os.path.join(DATA, "naturalearth_cities.shp.zip"), "--dataset", "secret",
           "--access", "private")
+    s.cli("import", os.path.join(DATA, "polygon_holes.shp.zip"), "--dataset", "basemap-land")
     s.start()
     yield s
     s.stop()
@@ -243,6 +244,7 @@ def test_maplibre_exports_pass_the_style_spec_validator(srv):
             r = srv.get(f"{styles(ds)}/{s['name']}/maplibre.json")
             assert r.status == 200, r.body
             exports.append(r.json())
+    exports.append(srv.get(f"{styles('cities')}/default/maplibre.json?basemap=true").json())
     assert len(exports) >= 8
     script = ("const spec = require(process.argv[1] + '/dist/index.cjs');"
               "const styles = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
@@ -253,3 +255,14 @@ def test_maplibre_exports_pass_the_style_spec_validator(srv):
     assert r.returncode == 0, r.stderr
     errors = json.loads(r.stdout)
     assert errors == [[] for _ in exports], [(e["name"], m) for e, m in zip(exports, errors) if m]
+
+
+def test_maplibre_with_the_base_map_underneath(srv):
+    m = srv.get(f"{styles('cities')}/default/maplibre.json?basemap=true").json()
+    assert list(m["sources"]) == ["basemap-land", "cities"]
+    assert m["sources"]["basemap-land"]["url"] == f"{srv.base}/tiles/basemap-land.json"
+    ids = [l["id"] for l in m["layers"]]
+    assert ids[0].startswith("basemap-land-default-") and ids[-1] == "cities-default-circle"
+    plain = srv.get(f"{styles('cities')}/default/maplibre.json?basemap=false").json()
+    assert [l["id"] for l in plain["layers"]] == ["cities-default-circle"]
+    assert srv.get(f"{styles('cities')}/default/maplibre.json?basemap=maybe").status == 400

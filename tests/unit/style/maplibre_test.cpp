@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "core/error.hpp"
 #include "style/style.hpp"
 
 namespace shikong::style {
@@ -160,6 +161,36 @@ TEST(MapLibre, BaseMapGoesUnderneath) {
   ASSERT_EQ(p.layers().size(), 2u);
   EXPECT_EQ(std::string_view(p.layer(0)["id"]), "bg");
   EXPECT_EQ(std::string_view(p.layer(1)["id"]), "d-default-circle");
+}
+
+}  // namespace
+}  // namespace shikong::style
+
+namespace shikong::style {
+namespace {
+
+TEST(MapLibre, MergesStylesInOrder) {
+  const std::string land = to_maplibre_style(Style{}, geo::GeometryType::polygon,
+                                             {"http://h/tiles/land.json", "land", "", ""});
+  const std::string places = to_maplibre_style(
+      Style{}, geo::GeometryType::point, {"http://h/tiles/places.json", "places", "g/{range}", ""});
+  const std::string merged = merge_maplibre_styles({land, places, land});
+  Parsed p(merged);
+  EXPECT_EQ(p.text(p.root["sources"]),
+            R"({"land":{"type":"vector","url":"http://h/tiles/land.json"},)"
+            R"("places":{"type":"vector","url":"http://h/tiles/places.json"}})");
+  EXPECT_EQ(std::string_view(p.root["glyphs"]), "g/{range}");
+  ASSERT_EQ(p.layers().size(), 5u);
+  EXPECT_EQ(std::string_view(p.layer(0)["id"]), "land-default-fill");
+  EXPECT_EQ(std::string_view(p.layer(2)["id"]), "places-default-circle");
+  // Put underneath a dataset's own layers.
+  MapLibreSource src = kSource;
+  src.basemap_style = merge_maplibre_styles({land});
+  Parsed q(to_maplibre_style(Style{}, geo::GeometryType::point, src));
+  ASSERT_EQ(q.layers().size(), 3u);
+  EXPECT_EQ(std::string_view(q.layer(0)["id"]), "land-default-fill");
+  EXPECT_EQ(std::string_view(q.layer(2)["id"]), "d-default-circle");
+  EXPECT_THROW(merge_maplibre_styles({"[1]"}), InvalidInput);
 }
 
 }  // namespace
