@@ -34,7 +34,7 @@ struct State {
   maps::MapService* maps = nullptr;
   CanRead can_read;
   std::string title, abstract;
-  std::string prefix, api_prefix;
+  std::string prefix;
   std::vector<std::string> passthrough;
 };
 
@@ -143,7 +143,7 @@ Response get_capabilities(const State& st, const Request& req) {
       styles = st.maps->styles(ds);
     } catch (const Error& e) {
       // One dataset whose styles cannot be read must not take the whole document down: the
-      // layer is listed without styles (GetMap still falls back to "default").
+      // layer is listed without styles.
       log::warn("wms: styles of {} left out of the capabilities: {} ({})", ds.id, e.detail(),
                 e.code());
     }
@@ -387,7 +387,6 @@ void register_wms_routes(protocol::Router& router, const MapsContext& context) {
   st->title = context.title;
   st->abstract = context.abstract;
   st->prefix = context.prefix;
-  st->api_prefix = context.api_prefix;
   st->passthrough = context.passthrough_parameters;
   std::shared_ptr<const State> cst = st;
   w::offered_crs();  // resolve the CRS list once, before the first request
