@@ -277,7 +277,9 @@ def test_gdal_wms_driver_makes_a_geotiff(srv, tmp_path, crs):
     out = tmp_path / "countries.tif"
     r = subprocess.run(["gdal_translate", "-q", "-outsize", "720", "360", "-of", "GTiff", url,
                         str(out)], capture_output=True, text=True, timeout=300,
-                       env={**os.environ, "GDAL_HTTP_TIMEOUT": "120"})
+                       env={**os.environ, "GDAL_HTTP_TIMEOUT": "120",
+                            # the driver caches blocks under ./gdalwmscache unless told
+                            "GDAL_DEFAULT_WMS_CACHE_PATH": str(tmp_path / "cache")})
     assert r.returncode == 0, r.stderr
     ds = gdal.Open(str(out))
     assert (ds.RasterXSize, ds.RasterYSize, ds.RasterCount) == (720, 360, 4)
