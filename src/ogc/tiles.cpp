@@ -26,7 +26,6 @@ constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kRelTilingScheme =
     "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme";
 constexpr std::string_view kRelGeodata = "http://www.opengis.net/def/rel/ogc/1.0/geodata";
-constexpr std::string_view kRegisteredTms = "http://www.opengis.net/def/tilematrixset/";
 
 using ContextPtr = std::shared_ptr<const MapsContext>;
 
@@ -214,7 +213,9 @@ void write_tileset_summary(JsonWriter& w, const storage::DatasetInfo& ds,
            name + (kind == TileKind::vector ? " (vector tiles, " : " (map tiles, ") + set.id + ")");
   w.member("dataType", kind == TileKind::vector ? "vector" : "map");
   w.member("crs", set.crs.uri());
-  if (set.uri.rfind(kRegisteredTms, 0) == 0) w.member("tileMatrixSetURI", set.uri);
+  // The OGC register's URI for WebMercatorQuad; ours for CGCS2000Quad, which clients (GDAL) use
+  // to pick a tileset by its tile matrix set.
+  if (!set.uri.empty()) w.member("tileMatrixSetURI", set.uri);
 }
 
 Response tilesets(const MapsContext& ctx, Request& req, TileKind kind) {
