@@ -398,40 +398,34 @@ void register_ogc_tiles_routes(protocol::Router& router, const MapsContext& cont
   auto ctx = std::make_shared<const MapsContext>(context);
   const std::string& pre = context.prefix;
   auto add = [&](std::string pattern, std::string summary, std::string op,
-                 protocol::Handler handler, bool tile_route) {
+                 protocol::Handler handler) {
     protocol::Route r;
     r.method = "GET";
     r.pattern = pre + pattern;
     r.handler = std::move(handler);
-    // Metadata documents count as API calls; the tiles themselves as tiles.
-    r.route_class = tile_route ? protocol::RouteClass::tiles : protocol::RouteClass::api;
+    r.route_class = protocol::RouteClass::tiles;
     r.summary = std::move(summary);
     r.operation_id = std::move(op);
     router.add(std::move(r));
   };
-  add(
-      "/tileMatrixSets", "Tile matrix sets", "getTileMatrixSetsList",
-      [ctx](Request& req) { return tile_matrix_sets(*ctx, req); }, false);
-  add(
-      "/tileMatrixSets/{tileMatrixSetId}", "A tile matrix set definition", "getTileMatrixSet",
-      [ctx](Request& req) { return tile_matrix_set(*ctx, req); }, false);
+  add("/tileMatrixSets", "Tile matrix sets", "getTileMatrixSetsList",
+      [ctx](Request& req) { return tile_matrix_sets(*ctx, req); });
+  add("/tileMatrixSets/{tileMatrixSetId}", "A tile matrix set definition", "getTileMatrixSet",
+      [ctx](Request& req) { return tile_matrix_set(*ctx, req); });
   for (TileKind kind : {TileKind::vector, TileKind::map}) {
     const bool vec = kind == TileKind::vector;
     const std::string base =
         vec ? "/collections/{collectionId}/tiles" : "/collections/{collectionId}/map/tiles";
     const std::string what = vec ? "vector" : "map";
     const std::string op = vec ? "Vector" : "Map";
-    add(
-        base, "The " + what + " tilesets of a collection", "getCollection" + op + "TileSetsList",
-        [ctx, kind](Request& req) { return tilesets(*ctx, req, kind); }, false);
-    add(
-        base + "/{tileMatrixSetId}", "A " + what + " tileset of a collection",
+    add(base, "The " + what + " tilesets of a collection", "getCollection" + op + "TileSetsList",
+        [ctx, kind](Request& req) { return tilesets(*ctx, req, kind); });
+    add(base + "/{tileMatrixSetId}", "A " + what + " tileset of a collection",
         "describeCollection" + op + "TileSet",
-        [ctx, kind](Request& req) { return tileset(*ctx, req, kind); }, false);
-    add(
-        base + "/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}",
+        [ctx, kind](Request& req) { return tileset(*ctx, req, kind); });
+    add(base + "/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}",
         "A " + what + " tile of a collection", "getCollection" + op + "Tile",
-        [ctx, kind](Request& req) { return tile(*ctx, req, kind); }, true);
+        [ctx, kind](Request& req) { return tile(*ctx, req, kind); });
   }
 }
 
