@@ -213,6 +213,49 @@ DPoint at_y(DPoint a, DPoint b, double y) {
   return DPoint{a.x + (b.x - a.x) * (y - a.y) / (b.y - a.y), y};
 }
 
+// A vertex where the ring turns straight back (a -> b -> a' on one line) encloses nothing;
+// clipping leaves such spikes along the box edges and rounding makes more. Removing them
+// keeps the area and spares renderers and validators zero-width slivers. Also drops the
+// closing vertex and repeats across the seam; returns the ring's new size.
+bool is_spike(TilePoint a, TilePoint b, TilePoint c) {
+  std::int64_t ux = b.x - a.x, uy = b.y - a.y, vx = c.x - b.x, vy = c.y - b.y;
+  return ux * vy - uy * vx == 0 && ux * vx + uy * vy < 0;
+}
+
+std::size_t remove_spikes(std::vector<TilePoint>& v, std::size_t begin) {
+  std::size_t w = begin;  // v[begin, w) is the kept prefix, used as a stack
+  for (std::size_t i = begin; i < v.size(); ++i) {
+    TilePoint p = v[i];
+    if (w > begin && v[w - 1] == p) continue;
+    while (w - begin >= 2 && is_spike(v[w - 2], v[w - 1], p)) {
+      --w;
+      if (v[w - 1] == p) break;
+    }
+    if (w > begin && v[w - 1] == p) continue;
+    v[w++] = p;
+  }
+  v.resize(w);
+  // Across the seam: the last and first vertices are neighbours too.
+  std::size_t first = begin;
+  for (bool changed = true; changed && v.size() - first >= 3;) {
+    changed = false;
+    if (v.back() == v[first]) {
+      v.pop_back();
+      changed = true;
+    } else if (is_spike(v[v.size() - 2], v.back(), v[first])) {
+      v.pop_back();
+      changed = true;
+    } else if (is_spike(v.back(), v[first], v[first + 1])) {
+      ++first;
+      changed = true;
+    }
+  }
+  if (first > begin)
+    v.erase(v.begin() + static_cast<std::ptrdiff_t>(begin),
+            v.begin() + static_cast<std::ptrdiff_t>(first));
+  return v.size() - begin;
+}
+
 }  // namespace
 
 bool walk_wkb(std::string_view wkb, const TileProjector& project, FlatGeometry& out) {
@@ -287,16 +330,13 @@ bool clip_ring(std::span<const DPoint> ring, PartKind kind, const ClipBox& box, 
   }
   std::size_t begin = out.points.size();
   for (const auto& p : src) push_unique(out.points, begin, round_point(p));
-  std::size_t n = out.points.size() - begin;
-  while (n > 1 && out.points[begin] == out.points.back()) {
-    out.points.pop_back();
-    --n;
-  }
+  std::size_t n = remove_spikes(out.points, begin);
   if (n >= 3 && tolerance > 0) {
     // Simplify the closed ring (first vertex repeated at the end), then drop the repeat.
     out.points.push_back(out.points[begin]);
     n = simplify(out.points.data() + begin, n + 1, tolerance, scratch) - 1;
     out.points.resize(begin + n);
+    n = remove_spikes(out.points, begin);
   }
   std::span<TilePoint> r(out.points.data() + begin, n);
   std::int64_t area2 = n >= 3 ? ring_area2(r) : 0;

@@ -194,6 +194,17 @@ TEST(TileGeometry, ClipsAndOrientsRings) {
   std::vector<DPoint> half{{50, 0}, {200, 0}, {200, 20}, {50, 20}, {50, 0}};
   ASSERT_TRUE(clip_ring(half, PartKind::outer, box, 0, g, s));
   EXPECT_EQ(part_points(g, 0), (Pts{{50, 0}, {110, 0}, {110, 20}, {50, 20}}));
+  // Spikes (straight there and back) go, the area stays: two along edges, then one at the
+  // seam between the last and first vertices.
+  g.clear();
+  std::vector<DPoint> spiky{{0, 0},  {50, 0}, {80, 0}, {50, 0}, {50, 50},
+                            {0, 50}, {0, 70}, {0, 50}, {0, 0}};
+  ASSERT_TRUE(clip_ring(spiky, PartKind::inner, box, 0, g, s));  // a hole: reversed
+  EXPECT_EQ(part_points(g, 0), (Pts{{0, 50}, {50, 50}, {50, 0}, {0, 0}}));
+  g.clear();
+  std::vector<DPoint> seam{{0, -5}, {0, 0}, {50, 0}, {50, 50}, {0, 50}, {0, -5}};
+  ASSERT_TRUE(clip_ring(seam, PartKind::outer, box, 0, g, s));
+  EXPECT_EQ(part_points(g, 0), (Pts{{0, 0}, {50, 0}, {50, 50}, {0, 50}}));
   // Disjoint, degenerate and sub-unit rings are dropped.
   g.clear();
   std::vector<DPoint> away{{200, 200}, {300, 200}, {300, 300}, {200, 200}};
