@@ -292,3 +292,19 @@ def test_capabilities_carry_the_key(server):
     url = t.replace("{Style}", "default").replace("{TileMatrixSet}", "WebMercatorQuad") \
         .replace("{TileMatrix}", "1").replace("{TileRow}", "0").replace("{TileCol}", "1")
     assert server.get(url[len(server.base):]).status == 200
+
+
+def test_gdal_wmts_temporal_layer(server, tmp_path):
+    """GDAL puts the time dimension's Default (the whole valid time, an interval with a '/')
+    into the {Time} of the RESTful template; those tiles show every observation."""
+    url = f"{server.base}/ogc/wmts/1.0.0/WMTSCapabilities.xml"
+    info = gdal_image(tmp_path, f"WMTS:{url},layer=ireland-wind,tilematrixset=WebMercatorQuad,"
+                                "tilematrix=6", "wind.tif")
+    assert "3857" in info["coordinateSystem"]["wkt"].split("ID[")[-1]
+    ulx, uly = info["cornerCoordinates"]["upperLeft"]
+    lrx, lry = info["cornerCoordinates"]["lowerRight"]
+    # Ireland's stations, about 10.3..6 W.
+    assert -10.5 * 111319.49 < ulx < lrx < -5.5 * 111319.49
+    ds = gdal.Open(str(tmp_path / "wind.tif"))
+    alpha = ds.GetRasterBand(ds.RasterCount).ComputeRasterMinMax(False)
+    assert alpha[1] > 0  # station symbols were drawn
