@@ -13,6 +13,7 @@
 #include "app/jobs.hpp"
 #include "app/platform.hpp"
 #include "app/security_metrics.hpp"
+#include "app/tile_cache_metrics.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "http/health.hpp"
@@ -129,6 +130,10 @@ int run_serve(CommandLine& cl) {
   auto tile_cache = std::make_shared<tiles::TileCache>(tile_cache_settings(config));
   maps::MapService map_service(*store, map_settings(config), tile_cache);
   map_engine = &map_service;
+  // Tiles of datasets the CLI replaced or deleted while the server was down are never served
+  // (their versions are gone); removing them only frees the disk.
+  map_service.prune_cache();
+  add_tile_cache_metrics(metrics, [&map_service] { return map_service.cache_stats(); });
   ogc::MapsContext maps_context{*store, map_service, can_read};
   ogc::register_ogc_tiles_routes(router, maps_context);
   ogc::register_wms_routes(router, maps_context);
