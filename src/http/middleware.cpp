@@ -168,7 +168,7 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 void add_cors_headers(protocol::Headers& headers) {
   headers.set("Access-Control-Allow-Origin", "*");
   headers.set("Access-Control-Expose-Headers",
-              "ETag, Link, Location, Content-Crs, Content-Disposition, Retry-After");
+              "ETag, Link, Location, Content-Crs, Content-Disposition, Retry-After, X-Cache");
 }
 
 protocol::Response cors_preflight_response(std::string_view allow_methods) {
