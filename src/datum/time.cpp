@@ -392,4 +392,18 @@ std::string format_rfc3339_utc(Instant t) {
   return format_rfc3339(t, Zone{0, "UTC"});
 }
 
+std::string format_value(const Value& v, const Zone& zone) {
+  struct Visitor {
+    const Zone& zone;
+    std::string operator()(std::monostate) const { return {}; }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(std::int64_t i) const { return std::to_string(i); }
+    std::string operator()(double d) const { return fmt::format("{}", d); }
+    std::string operator()(const std::string& s) const { return s; }
+    std::string operator()(Date d) const { return format_date(d); }
+    std::string operator()(Instant t) const { return format_rfc3339(t, zone); }
+  };
+  return std::visit(Visitor{zone}, v);
+}
+
 }  // namespace shikong::datum

@@ -45,4 +45,8 @@ Interval parse_datetime_parameter(std::string_view text, std::string_view parame
 std::string format_rfc3339(Instant t, const Zone& zone = platform_zone());
 std::string format_rfc3339_utc(Instant t);
 
+// A property value as plain text (feature info, labels, widening to text): null is empty,
+// numbers in their shortest round-trip form, dates YYYY-MM-DD, instants RFC 3339 in `zone`.
+std::string format_value(const Value& v, const Zone& zone = platform_zone());
+
 }  // namespace shikong::datum

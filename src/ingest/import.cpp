@@ -45,19 +45,6 @@ FieldType wider(FieldType a, FieldType b) {
   return FieldType::text;
 }
 
-std::string value_text(const Value& v) {
-  struct {
-    std::string operator()(std::monostate) const { return {}; }
-    std::string operator()(bool b) const { return b ? "true" : "false"; }
-    std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const { return fmt::format("{}", d); }
-    std::string operator()(const std::string& s) const { return s; }
-    std::string operator()(Date d) const { return format_date(d); }
-    std::string operator()(Instant t) const { return datum::format_rfc3339_utc(t); }
-  } visit;
-  return std::visit(visit, v);
-}
-
 void widen_value(Value& v, FieldType to) {
   if (is_null(v)) return;
   if (to == FieldType::real) {
@@ -65,7 +52,7 @@ void widen_value(Value& v, FieldType to) {
   } else if (to == FieldType::datetime) {
     if (auto* d = std::get_if<Date>(&v)) v = date_start(*d);
   } else if (to == FieldType::text && !std::holds_alternative<std::string>(v)) {
-    v = value_text(v);
+    v = datum::format_value(v, datum::Zone{0, "UTC"});
   }
 }
 

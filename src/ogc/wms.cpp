@@ -15,6 +15,7 @@
 #include "core/log.hpp"
 #include "datum/time.hpp"
 #include "ogc/feature_encoder.hpp"
+#include "ogc/feature_info.hpp"
 #include "ogc/wms_capabilities.hpp"
 #include "ogc/wms_request.hpp"
 #include "protocol/json_writer.hpp"
@@ -182,98 +183,6 @@ Response get_map(const State& st, const Request& req, const w::MapRequest& m) {
 
 // ---- GetFeatureInfo ----
 
-std::string value_text(const Value& v) {
-  return std::visit(
-      [](const auto& x) -> std::string {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::monostate>) {
-          return {};
-        } else if constexpr (std::is_same_v<T, bool>) {
-          return x ? "true" : "false";
-        } else if constexpr (std::is_same_v<T, std::string>) {
-          return x;
-        } else if constexpr (std::is_same_v<T, Date>) {
-          return format_date(x);
-        } else if constexpr (std::is_same_v<T, Instant>) {
-          return datum::format_rfc3339(x);
-        } else {
-          return fmt::format("{}", x);
-        }
-      },
-      v);
-}
-
-std::string info_json(const std::vector<maps::FeatureHit>& hits) {
-  protocol::JsonWriter out(1024);
-  out.begin_object();
-  out.member("type", "FeatureCollection");
-  out.key("features").begin_array();
-  for (const auto& h : hits) {
-    FeatureEncoder encoder(h.schema, datum::crs84());
-    out.begin_object();
-    encoder.write_members(out, h.feature);
-    out.member("layer", h.dataset_id);  // a foreign member: which layer the feature is from
-    out.end_object();
-  }
-  out.end_array();
-  out.member("numberReturned", static_cast<std::int64_t>(hits.size()));
-  out.end_object();
-  return out.take();
-}
-
-std::string info_text(const std::vector<maps::FeatureHit>& hits) {
-  if (hits.empty()) return "no features were found\n";
-  std::string out;
-  std::string_view layer;
-  for (const auto& h : hits) {
-    if (h.dataset_id != layer) {
-      layer = h.dataset_id;
-      out += fmt::format("Layer '{}'\n", h.dataset_id);
-    }
-    out += fmt::format("  Feature {}:\n", h.feature.id);
-    const std::size_t n = std::min(h.schema.size(), h.feature.properties.size());
-    for (std::size_t i = 0; i < n; ++i)
-      out += fmt::format("    {} = '{}'\n", h.schema.fields[i].name,
-                         value_text(h.feature.properties[i]));
-  }
-  return out;
-}
-
-std::string info_html(const std::vector<maps::FeatureHit>& hits) {
-  using protocol::append_xml_escaped;
-  std::string out =
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>GetFeatureInfo</title>"
-      "</head><body>\n";
-  if (hits.empty()) out += "<p>No features were found.</p>\n";
-  std::size_t k = 0;
-  while (k < hits.size()) {
-    const std::string& layer = hits[k].dataset_id;
-    const Schema& schema = hits[k].schema;
-    out += "<table class=\"featureInfo\">\n<caption>";
-    append_xml_escaped(out, layer);
-    out += "</caption>\n<tr><th>id</th>";
-    for (const auto& f : schema.fields) {
-      out += "<th>";
-      append_xml_escaped(out, f.name);
-      out += "</th>";
-    }
-    out += "</tr>\n";
-    for (; k < hits.size() && hits[k].dataset_id == layer; ++k) {
-      out += fmt::format("<tr><td>{}</td>", hits[k].feature.id);
-      const auto& props = hits[k].feature.properties;
-      for (std::size_t i = 0; i < schema.size(); ++i) {
-        out += "<td>";
-        if (i < props.size()) append_xml_escaped(out, value_text(props[i]));
-        out += "</td>";
-      }
-      out += "</tr>\n";
-    }
-    out += "</table>\n";
-  }
-  out += "</body></html>\n";
-  return out;
-}
-
 Response get_feature_info(const State& st, const Request& req) {
   const w::FeatureInfoRequest f = w::parse_feature_info_request(req, limits_of(st));
   auto all = render_layers(st, req, f.map);
@@ -286,13 +195,8 @@ Response get_feature_info(const State& st, const Request& req) {
   }
   auto hits = st.maps->feature_info(view_of(f.map), queried, f.i, f.j, f.feature_count);
   if (static_cast<int>(hits.size()) > f.feature_count) hits.resize(f.feature_count);
-  Response r;
-  if (f.info_format == "application/json")
-    r = Response::text(info_json(hits), "application/json");
-  else if (f.info_format == "text/html")
-    r = Response::text(info_html(hits), "text/html; charset=UTF-8");
-  else
-    r = Response::text(info_text(hits), "text/plain; charset=UTF-8");
+  // parse_feature_info_request accepts only the formats info_format_from_mime knows.
+  Response r = feature_info_response(hits, *info_format_from_mime(f.info_format));
   r.headers.set("Cache-Control", "private, max-age=60");
   return r;
 }

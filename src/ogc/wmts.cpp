@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "datum/time.hpp"
 #include "ogc/feature_encoder.hpp"
+#include "ogc/feature_info.hpp"
 #include "ogc/tile_common.hpp"
 #include "ogc/wmts_internal.hpp"
 #include "protocol/json_writer.hpp"
@@ -377,63 +378,6 @@ Response get_tile(const MapsContext& ctx, const WmtsTileRequest& t, const Format
 
 // ---- GetFeatureInfo ----
 
-std::string value_text(const Value& v) {
-  struct Visitor {
-    std::string operator()(std::monostate) const { return {}; }
-    std::string operator()(bool b) const { return b ? "true" : "false"; }
-    std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const { return fmt::format("{}", d); }
-    std::string operator()(const std::string& s) const { return s; }
-    std::string operator()(Date d) const { return format_date(d); }
-    std::string operator()(Instant t) const { return datum::format_rfc3339(t); }
-  };
-  return std::visit(Visitor{}, v);
-}
-
-Response feature_info_response(const std::vector<maps::FeatureHit>& hits, const Format& format) {
-  if (format.extension == "json") {
-    protocol::JsonWriter w(4096);
-    w.begin_object();
-    w.member("type", "FeatureCollection");
-    w.key("features").begin_array();
-    for (const auto& h : hits) {
-      FeatureEncoder encoder(h.schema, datum::crs84());
-      w.begin_object();
-      encoder.write_members(w, h.feature);
-      w.member("layer", h.dataset_id);
-      w.end_object();
-    }
-    w.end_array();
-    w.end_object();
-    return Response::text(w.take(), "application/json");
-  }
-  std::string out;
-  if (format.extension == "html") {
-    out +=
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Feature info</title>"
-        "</head><body>\n";
-    if (hits.empty()) out += "<p>No features here.</p>\n";
-    for (const auto& h : hits) {
-      out += "<table>\n<caption>" + xml_escape(h.dataset_id) + " " + std::to_string(h.feature.id) +
-             "</caption>\n";
-      for (std::size_t i = 0; i < h.schema.fields.size() && i < h.feature.properties.size(); ++i) {
-        out += "<tr><th>" + xml_escape(h.schema.fields[i].name) + "</th><td>" +
-               xml_escape(value_text(h.feature.properties[i])) + "</td></tr>\n";
-      }
-      out += "</table>\n";
-    }
-    out += "</body></html>\n";
-    return Response::text(std::move(out), "text/html; charset=UTF-8");
-  }
-  if (hits.empty()) out += "No features here.\n";
-  for (const auto& h : hits) {
-    out += "Layer '" + h.dataset_id + "', feature " + std::to_string(h.feature.id) + ":\n";
-    for (std::size_t i = 0; i < h.schema.fields.size() && i < h.feature.properties.size(); ++i)
-      out += "  " + h.schema.fields[i].name + " = " + value_text(h.feature.properties[i]) + "\n";
-  }
-  return Response::text(std::move(out), "text/plain; charset=UTF-8");
-}
-
 Response get_feature_info(const MapsContext& ctx, const WmtsTileRequest& t, std::int64_t i,
                           std::int64_t j, const Format& format, std::string_view i_name,
                           std::string_view j_name) {
@@ -454,7 +398,7 @@ Response get_feature_info(const MapsContext& ctx, const WmtsTileRequest& t, std:
   const render::RenderLayer layers[] = {std::move(layer)};
   const auto hits = ctx.maps.feature_info(view, layers, static_cast<int>(i), static_cast<int>(j),
                                           kMaxFeatureInfo);
-  Response r = feature_info_response(hits, format);
+  Response r = feature_info_response(hits, *info_format_from_mime(format.media_type));
   r.headers.set("Cache-Control", is_public(t.dataset) ? "public, max-age=60" : "private");
   return r;
 }

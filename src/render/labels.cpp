@@ -123,16 +123,9 @@ std::string number_text(double v) {
 }
 
 std::string value_text(const Value& v) {
-  struct Visitor {
-    std::string operator()(std::monostate) const { return {}; }
-    std::string operator()(bool b) const { return b ? "true" : "false"; }
-    std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const { return number_text(d); }
-    std::string operator()(const std::string& s) const { return s; }
-    std::string operator()(Date d) const { return format_date(d); }
-    std::string operator()(Instant t) const { return datum::format_rfc3339_utc(t); }
-  };
-  return std::visit(Visitor{}, v);
+  // Labels show numbers short (6 significant digits); everything else as everywhere else.
+  if (const double* d = std::get_if<double>(&v)) return number_text(*d);
+  return datum::format_value(v);
 }
 
 void place_labels(cairo_t* cr, std::vector<LabelCandidate>& candidates, int width, int height) {

@@ -292,7 +292,7 @@ TEST_F(WmtsTest, FeatureInfo) {
 
   auto text = call("/ogc/wmts", with(q, "INFOFORMAT", "text/plain"));
   ASSERT_EQ(text.status, 200);
-  EXPECT_TRUE(contains(text.body, "name = square")) << text.body;
+  EXPECT_TRUE(contains(text.body, "name = 'square'")) << text.body;
   auto html = call("/ogc/wmts", with(q, "INFOFORMAT", "text/html"));
   ASSERT_EQ(html.status, 200);
   EXPECT_TRUE(contains(html.body, "<td>square</td>")) << html.body;
