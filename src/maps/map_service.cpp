@@ -366,6 +366,15 @@ std::shared_ptr<const std::string> MapService::build_once(
     state_->building.erase(id);
   };
   try {
+    // A builder that finished between the caller's cache miss and our entry stored its tile
+    // before removing its entry, so the cache has it now.
+    if (cache_) {
+      if (auto cached = cache_->get(key, false)) {
+        finish();
+        promise.set_value(cached);
+        return cached;
+      }
+    }
     auto bytes = std::make_shared<const std::string>(build());
     // Stored before the entry goes, so that a request arriving in between finds it cached.
     if (cache_) cache_->put(key, bytes);

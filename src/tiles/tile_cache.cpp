@@ -350,7 +350,7 @@ TileCache::TileCache(TileCacheSettings settings) : impl_(std::make_shared<Impl>(
   }
 }
 
-std::shared_ptr<const std::string> TileCache::get(const TileKey& key) {
+std::shared_ptr<const std::string> TileCache::get(const TileKey& key, bool count_miss) {
   auto& im = *impl_;
   std::string path = key.relative_path();
   {
@@ -374,8 +374,10 @@ std::shared_ptr<const std::string> TileCache::get(const TileKey& key) {
     }
     if (!absent) log::warn("tile cache: cannot read {}; building the tile again", file.string());
   }
-  std::lock_guard lock(im.mutex);
-  ++im.counters.misses;
+  if (count_miss) {
+    std::lock_guard lock(im.mutex);
+    ++im.counters.misses;
+  }
   return nullptr;
 }
 

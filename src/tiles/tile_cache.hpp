@@ -48,8 +48,9 @@ struct TileCacheStats {
 class TileCache {
  public:
   explicit TileCache(TileCacheSettings settings);
-  // Thread-safe. nullptr when absent.
-  std::shared_ptr<const std::string> get(const TileKey& key);
+  // Thread-safe. nullptr when absent. A second look for a tile already counted as missed
+  // (count_miss false) leaves the miss count alone.
+  std::shared_ptr<const std::string> get(const TileKey& key, bool count_miss = true);
   // Stores in memory and on disk (written to a temp file, then renamed: never half a tile).
   void put(const TileKey& key, std::shared_ptr<const std::string> bytes);
   // Removes every entry of a dataset whose version differs from `current_version` (or all of
