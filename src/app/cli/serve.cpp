@@ -71,7 +71,6 @@ int run_serve(CommandLine& cl) {
   options.trusted_proxies = trusted_proxies(config);
   auto data_dir = std::filesystem::path(config.data_dir);
   options.upload_dir = data_dir / "tmp" / "uploads";
-  std::filesystem::create_directories(options.upload_dir);
 
   // Every committed change reaches the map engine, whoever made it (API, job, CLI in process).
   maps::MapService* map_engine = nullptr;
@@ -79,6 +78,8 @@ int run_serve(CommandLine& cl) {
       open_store(config), [&map_engine](std::string_view id, std::optional<std::int64_t> version) {
         if (map_engine) map_engine->dataset_changed(id, version);
       });
+  // After the store is open: opening it may clean tmp/ of a dead process's leftovers.
+  std::filesystem::create_directories(options.upload_dir);
   protocol::MetricsRegistry metrics;
   http::describe_http_metrics(metrics);
 

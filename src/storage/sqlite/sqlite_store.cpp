@@ -4,6 +4,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <set>
@@ -34,6 +35,10 @@ void fsync_path(const std::filesystem::path& path, bool directory) {
     log::error("storage: fsync {} failed: errno {}", path.string(), err);
     throw InternalError("storage-fsync", "The data store could not make a file durable.");
   }
+}
+
+StoreContext::~StoreContext() {
+  if (lock_fd >= 0) ::close(lock_fd);
 }
 
 StoreContext::StoreContext(const SqliteOptions& opts)
@@ -265,12 +270,29 @@ std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
   auto ctx = std::make_shared<sqlite::StoreContext>(options);
   std::filesystem::create_directories(ctx->datasets_dir);
   std::filesystem::create_directories(ctx->tmp_dir);
+  // Every process with the store open holds store.lock shared. Only a process that gets it
+  // alone may take what is in tmp/ and jobs left running for leftovers of a dead process: with
+  // a server running, a command such as `shikong style put` must not remove its uploads or
+  // imports in progress, nor fail its running jobs.
+  const auto lock_path = ctx->data_dir / "store.lock";
+  ctx->lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (ctx->lock_fd < 0) {
+    log::error("storage: cannot open {}: errno {}", lock_path.string(), errno);
+    throw Unavailable("store-lock", "The data store's lock file cannot be opened.");
+  }
+  const bool alone = ::flock(ctx->lock_fd, LOCK_EX | LOCK_NB) == 0;
   {
     auto db = ctx->catalog_db();
     sqlite::init_catalog(*db);
-    sqlite::clean_leftovers(*ctx, *db);
-    if (auto n = sqlite::fail_interrupted_jobs(*db); n > 0)
-      log::warn("storage: {} import job(s) were interrupted by a restart and marked failed", n);
+    if (alone) {
+      sqlite::clean_leftovers(*ctx, *db);
+      if (auto n = sqlite::fail_interrupted_jobs(*db); n > 0)
+        log::warn("storage: {} import job(s) were interrupted by a restart and marked failed", n);
+    }
+  }
+  if (::flock(ctx->lock_fd, LOCK_SH) != 0) {
+    log::error("storage: cannot lock {}: errno {}", lock_path.string(), errno);
+    throw Unavailable("store-lock", "The data store's lock file cannot be locked.");
   }
   return std::make_unique<sqlite::SqliteStore>(std::move(ctx));
 }

@@ -921,3 +921,31 @@ TEST_F(SqliteStoreTest, ChangeListenerHearsImportsUpdatesAndDeletes) {
 
 }  // namespace
 }  // namespace shikong::storage
+
+namespace shikong::storage {
+namespace {
+
+TEST_F(SqliteStoreTest, LeftoversAreCleanedOnlyByAProcessThatHasTheStoreAlone) {
+  // A file of an import in progress (or an upload being spooled) of the open store.
+  std::ofstream(dir_ / "tmp" / "import-in-progress.gpkg") << "partial";
+  fs::create_directories(dir_ / "tmp" / "uploads");
+  Job running;
+  running.id = "j1";
+  running.state = JobState::running;
+  store_->save_job(running);
+
+  SqliteOptions o;
+  o.data_dir = dir_;
+  auto second = open_sqlite_store(o);  // e.g. `shikong style put` while the server runs
+  EXPECT_TRUE(fs::exists(dir_ / "tmp" / "import-in-progress.gpkg"));
+  EXPECT_TRUE(fs::exists(dir_ / "tmp" / "uploads"));
+  EXPECT_EQ(second->find_job("j1")->state, JobState::running);
+  second.reset();
+
+  reopen();  // alone now: what is in tmp/ is a dead process's, and so is the running job
+  EXPECT_FALSE(fs::exists(dir_ / "tmp" / "import-in-progress.gpkg"));
+  EXPECT_EQ(store_->find_job("j1")->state, JobState::failed);
+}
+
+}  // namespace
+}  // namespace shikong::storage
