@@ -208,14 +208,8 @@ void register_tile_routes(protocol::Router& router, const ogc::MapsContext& cont
   const std::string& pre = context.tiles_prefix;
   auto add = [&](std::string pattern, std::string summary, std::string op,
                  protocol::Handler handler) {
-    protocol::Route r;
-    r.method = "GET";
-    r.pattern = pre + pattern;
-    r.handler = std::move(handler);
-    r.route_class = protocol::RouteClass::tiles;
-    r.summary = std::move(summary);
-    r.operation_id = std::move(op);
-    router.add(std::move(r));
+    ogc::add_tile_route(router, pre + pattern, std::move(summary), std::move(op),
+                        std::move(handler));
   };
   add("/{datasets}.json", "TileJSON of datasets", "getTileJson",
       [ctx](Request& req) { return tilejson(*ctx, req); });

@@ -174,4 +174,16 @@ std::vector<StyleName> style_names(const MapsContext& context, const storage::Da
   return out;
 }
 
+void add_tile_route(protocol::Router& router, std::string pattern, std::string summary,
+                    std::string operation_id, protocol::Handler handler) {
+  protocol::Route r;
+  r.method = "GET";
+  r.pattern = std::move(pattern);
+  r.handler = std::move(handler);
+  r.route_class = protocol::RouteClass::tiles;
+  r.summary = std::move(summary);
+  r.operation_id = std::move(operation_id);
+  router.add(std::move(r));
+}
+
 }  // namespace shikong::ogc

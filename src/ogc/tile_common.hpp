@@ -13,6 +13,7 @@
 #include "maps/map_service.hpp"
 #include "ogc/maps_context.hpp"
 #include "protocol/request.hpp"
+#include "protocol/router.hpp"
 #include "storage/store.hpp"
 #include "tiles/tile_matrix_set.hpp"
 
@@ -40,6 +41,10 @@ std::vector<std::string_view> split_commas(std::string_view text);
 // Anyone may read it (its tiles may sit in shared caches).
 bool is_public(const storage::DatasetInfo& ds);
 bool has_valid_time(const storage::DatasetInfo& ds);
+
+// Adds a GET route of the tiles route class (rate limits, quotas and service counts of tiles).
+void add_tile_route(protocol::Router& router, std::string pattern, std::string summary,
+                    std::string operation_id, protocol::Handler handler);
 
 // A 200 response carrying the tile: its bytes (an empty tile is an empty body), Content-Type,
 // ETag, Cache-Control (public, max-age=60 when every dataset is public; private otherwise) and

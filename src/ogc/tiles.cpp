@@ -399,14 +399,7 @@ void register_ogc_tiles_routes(protocol::Router& router, const MapsContext& cont
   const std::string& pre = context.prefix;
   auto add = [&](std::string pattern, std::string summary, std::string op,
                  protocol::Handler handler) {
-    protocol::Route r;
-    r.method = "GET";
-    r.pattern = pre + pattern;
-    r.handler = std::move(handler);
-    r.route_class = protocol::RouteClass::tiles;
-    r.summary = std::move(summary);
-    r.operation_id = std::move(op);
-    router.add(std::move(r));
+    add_tile_route(router, pre + pattern, std::move(summary), std::move(op), std::move(handler));
   };
   add("/tileMatrixSets", "Tile matrix sets", "getTileMatrixSetsList",
       [ctx](Request& req) { return tile_matrix_sets(*ctx, req); });

@@ -557,14 +557,8 @@ void register_wmts_routes(protocol::Router& router, const MapsContext& context) 
   const std::string base = context.prefix + "/wmts";
   auto add = [&](std::string pattern, std::string summary, std::string op,
                  protocol::Handler handler) {
-    protocol::Route r;
-    r.method = "GET";
-    r.pattern = std::move(pattern);
-    r.handler = std::move(handler);
-    r.route_class = protocol::RouteClass::tiles;
-    r.summary = std::move(summary);
-    r.operation_id = std::move(op);
-    router.add(std::move(r));
+    add_tile_route(router, std::move(pattern), std::move(summary), std::move(op),
+                   std::move(handler));
   };
   add(base, "WMTS 1.0.0 (KVP: GetCapabilities, GetTile, GetFeatureInfo)", "getWmtsKvp",
       guarded(ctx, false, kvp));
