@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -118,5 +120,8 @@ class RecordStore {
                                                                        std::size_t days) = 0;
   virtual std::map<std::pair<std::string, std::string>, std::int64_t> used_together() = 0;
 };
+
+// The embedded backend: tables in <data_dir>/catalog.sqlite (created on first open).
+std::unique_ptr<RecordStore> open_sqlite_record_store(const std::filesystem::path& data_dir);
 
 }  // namespace shikong::storage
