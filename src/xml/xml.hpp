@@ -12,14 +12,14 @@
 namespace shikong::xml {
 
 struct Attribute {
-  std::string ns;  // namespace URI ("" when none)
+  std::string ns;    // namespace URI ("" when none)
   std::string name;  // local name
   std::string value;
 };
 
 struct Element {
-  std::string ns;    // namespace URI ("" when none)
-  std::string name;  // local name
+  std::string ns;      // namespace URI ("" when none)
+  std::string name;    // local name
   std::string prefix;  // as written in the document (for messages only)
   std::vector<Attribute> attributes;
   std::vector<Element> children;  // element children, in document order
@@ -40,14 +40,18 @@ struct Element {
 struct Limits {
   std::size_t max_bytes = 32u << 20;
   std::size_t max_depth = 64;
-  std::size_t max_nodes = 2'000'000;
+  std::size_t max_nodes = 2'000'000;  // elements plus attributes
+  // Per element: libxml2 checks attributes for duplicates pairwise, so a start tag with a
+  // million attributes costs hours; counted on the bytes before parsing.
+  std::size_t max_attributes = 1000;
 };
 
 // Parses a whole document. A DOCTYPE is refused outright (XML with a DTD has no use in the
 // protocols served and is how entity attacks arrive). Throws InvalidInput("invalid-xml",
 // <sentence naming line and column>, parameter) for malformed or refused input, and
 // PayloadTooLarge("xml-too-large", ...) beyond the limits.
-Element parse(std::string_view bytes, const Limits& limits = {}, std::string_view parameter = "body");
+Element parse(std::string_view bytes, const Limits& limits = {},
+              std::string_view parameter = "body");
 
 // Well-known namespace URIs of the OGC protocols.
 namespace ns {
