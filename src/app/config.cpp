@@ -227,6 +227,17 @@ void add_map_settings(std::vector<Setting>& all) {
   all.push_back(SK_BOOL("cache.disk", cache_disk));
 }
 
+void add_catalog_settings(std::vector<Setting>& all) {
+  all.push_back(SK_INT_IN("catalog.refresh_s", catalog_refresh_s, 1, 3600));
+  all.push_back(SK_INT_IN("catalog.usage_flush_s", catalog_usage_flush_s, 1, 3600));
+  all.push_back(SK_BOOL("harvest.enabled", harvest_enabled));
+  all.push_back(SK_INT_IN("harvest.timeout_s", harvest_timeout_s, 1, 600));
+  all.push_back(SK_INT_IN("harvest.max_mb", harvest_max_mb, 1, 4096));
+  all.push_back(SK_INT_IN("harvest.max_redirects", harvest_max_redirects, 0, 20));
+  all.push_back(SK_INT_IN("harvest.max_pages", harvest_max_pages, 1, 100000));
+  all.push_back(SK_INT_IN("harvest.tick_s", harvest_tick_s, 1, 86400));
+}
+
 const std::vector<Setting>& settings() {
   static std::vector<Setting> all = {
       SK_STRING("storage.data_dir", data_dir),
@@ -288,7 +299,8 @@ const std::vector<Setting>& settings() {
               },
               [](const Config& c) { return c.cookie_secure; }},
   };
-  static const bool limits_added = (add_limit_settings(all), add_map_settings(all), true);
+  static const bool limits_added = (add_limit_settings(all), add_map_settings(all),
+                                    add_catalog_settings(all), true);
   (void)limits_added;
   return all;
 }

@@ -1,5 +1,5 @@
 // shikong: one binary with subcommands (serve, import, export, datasets, info, user, key, tiles,
-// style). Common options --data and --config are read here; each subcommand parses its own.
+// style, record, harvest). Common options --data and --config are read here; each subcommand parses its own.
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -21,6 +21,8 @@ constexpr const char* usage =
     "      --dataset ID --title TEXT --crs CRS --time-field F --time-start F --time-end F\n"
     "      --lon F --lat F --geometry-field F --encoding ENC --format FMT\n"
     "      --on-error reject|skip --repair-geometry --vertical-datum EPSG:5737\n"
+    "      --access public|registered|restricted|private --owner NAME\n"
+    "      --draft                       keep the record a draft (default: published at once)\n"
     "  export ID [--format geojson|csv|gpkg|shapefile] [--crs CRS] [-o FILE]\n"
     "  datasets                          list datasets\n"
     "  info ID                           describe a dataset\n"
@@ -37,6 +39,13 @@ constexpr const char* usage =
     "  style list ID                     list a dataset's styles\n"
     "  style put ID NAME FILE.json       store a style (validated; - reads stdin)\n"
     "  style delete ID NAME              delete a style (default: back to the generated one)\n"
+    "  record list [--state S]           list metadata records\n"
+    "  record show|publish|retire ID [--comment TEXT]\n"
+    "                                    show a record and its history, publish or retire it\n"
+    "  harvest add ID KIND URL [--every MIN] [--allow-private] [--title T]\n"
+    "                                    register a harvest source (wms, wmts, wfs, csw, records,\n"
+    "                                    shikong)\n"
+    "  harvest list | run ID | remove ID harvest sources: list, harvest now, remove\n"
     "\n"
     "common options:\n"
     "  --data DIR      data directory (default ./var; SHIKONG_DATA)\n"
@@ -95,6 +104,10 @@ int main(int argc, char** argv) {
     if (command == "key") return app::run_key(cl);
     if (command == "tiles") return app::run_tiles(cl);
     if (command == "style") return app::run_style(cl);
+    if (command == "record") return app::run_record(cl);
+    if (command == "harvest") return app::run_harvest(cl);
+    if (command == "record") return app::run_record(cl);
+    if (command == "harvest") return app::run_harvest(cl);
     std::fprintf(stderr, "shikong: unknown command '%s'\n\n%s", command.c_str(), usage);
     return 2;
   } catch (const Error& e) {

@@ -51,6 +51,26 @@ std::unique_ptr<storage::AccountStore> open_account_store(const Config& config) 
   return storage::open_sqlite_account_store(config.data_dir);
 }
 
+std::unique_ptr<storage::RecordStore> open_record_store(const Config& config) {
+  std::filesystem::create_directories(config.data_dir);
+  return storage::open_sqlite_record_store(config.data_dir);
+}
+
+Instant system_now() {
+  return Instant{std::chrono::duration_cast<std::chrono::microseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count()};
+}
+
+harvest::HarvestSettings harvest_settings(const Config& config) {
+  harvest::HarvestSettings s;
+  s.timeout = std::chrono::seconds(config.harvest_timeout_s);
+  s.max_bytes = static_cast<std::uint64_t>(config.harvest_max_mb) << 20;
+  s.max_redirects = config.harvest_max_redirects;
+  s.max_pages = static_cast<std::size_t>(config.harvest_max_pages);
+  return s;
+}
+
 security::SecurityService::Clock security_clock(const Config& config) {
   const std::int64_t offset = config.clock_offset_s * 1'000'000;
   return [offset] {

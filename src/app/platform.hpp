@@ -5,9 +5,11 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "harvest/harvest.hpp"
 #include "maps/map_service.hpp"
 #include "security/security.hpp"
 #include "storage/accounts.hpp"
+#include "storage/records.hpp"
 #include "storage/store.hpp"
 
 namespace shikong::app {
@@ -24,5 +26,11 @@ security::SecurityService::Clock security_clock(const Config& config);
 tiles::TileCacheSettings tile_cache_settings(const Config& config);
 // [maps] and [tiles] settings of the map engine.
 maps::MapSettings map_settings(const Config& config);
+// The directory service's records, harvest sources and usage counts (catalog.sqlite).
+std::unique_ptr<storage::RecordStore> open_record_store(const Config& config);
+// The system clock as an Instant (the catalog's and the harvester's clock).
+Instant system_now();
+// [harvest] settings of the harvester.
+harvest::HarvestSettings harvest_settings(const Config& config);
 
 }  // namespace shikong::app

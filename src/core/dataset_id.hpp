@@ -1,5 +1,5 @@
-// Dataset ids are URL-safe slugs: [a-z0-9][a-z0-9_-]{0,63}. They name files on disk, so
-// validation happens here, once.
+// Dataset ids are URL-safe slugs: [a-z0-9][a-z0-9_-]{0,63}, except "catalog" (the OGC API
+// collection of the metadata records). They name files on disk, so validation happens here, once.
 #pragma once
 
 #include <string>

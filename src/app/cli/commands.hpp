@@ -22,5 +22,9 @@ int run_user(CommandLine& cl);   // user add|list|passwd|delete
 int run_key(CommandLine& cl);    // key add|list
 int run_tiles(CommandLine& cl);  // tiles seed
 int run_style(CommandLine& cl);  // style list|put|delete
+int run_record(CommandLine& cl);   // record list|show|publish|retire
+int run_harvest(CommandLine& cl);  // harvest add|list|run|remove
+int run_record(CommandLine& cl);   // record list|show|publish|retire
+int run_harvest(CommandLine& cl);  // harvest add|list|run|remove
 
 }  // namespace shikong::app

@@ -7,6 +7,7 @@
 #include "app/cli/commands.hpp"
 #include "app/platform.hpp"
 #include "app/progress.hpp"
+#include "catalog/catalog_service.hpp"
 #include "core/error.hpp"
 #include "datum/crs.hpp"
 #include "ingest/import.hpp"
@@ -18,7 +19,7 @@ int run_import(CommandLine& cl) {
             {"--dataset", "--id", "--title", "--description", "--crs", "--time-field",
              "--time-start", "--time-end", "--lon", "--lat", "--geometry-field", "--encoding",
              "--format", "--on-error", "--access", "--owner", "--vertical-datum"},
-            {"--repair-geometry", "--no-time-detection", "--report-json"});
+            {"--repair-geometry", "--no-time-detection", "--report-json", "--draft"});
   if (args.positionals().empty())
     throw InvalidInput("missing-input", "import needs at least one file", "PATH");
 
@@ -80,11 +81,21 @@ int run_import(CommandLine& cl) {
     return 3;
   }
   const auto& ds = *report.dataset;
+  // An operator's import is published at once unless --draft; a re-import keeps the record's
+  // state (only its data-derived fields are refreshed).
+  auto records = open_record_store(cl.config);
+  catalog::CatalogService catalog(*store, *records, system_now);
+  const auto initial =
+      args.has("--draft") ? catalog::RecordState::draft : catalog::RecordState::published;
+  auto record = catalog.dataset_changed(ds.id, initial, "cli");
   std::fprintf(
-      stderr, "imported %s: %lld features (%lld skipped, %lld invalid geometries), version %lld\n",
+      stderr,
+      "imported %s: %lld features (%lld skipped, %lld invalid geometries), version %lld, record "
+      "%s\n",
       ds.id.c_str(), static_cast<long long>(ds.feature_count),
       static_cast<long long>(report.rows_rejected),
-      static_cast<long long>(report.invalid_geometries), static_cast<long long>(ds.version));
+      static_cast<long long>(report.invalid_geometries), static_cast<long long>(ds.version),
+      std::string(catalog::to_string(record.state)).c_str());
   return 0;
 }
 

@@ -1,9 +1,10 @@
-// `shikong serve`: composes the store, the security engine and its gate, the import job runner,
-// the OGC and native API routes, health and metrics, and runs the HTTP server until
-// SIGTERM/SIGINT.
+// `shikong serve`: composes the store, the directory service, search engine and harvester, the
+// security engine and its gate, the import job runner, the OGC and native API routes, health
+// and metrics, and runs the HTTP server until SIGTERM/SIGINT.
 #include <filesystem>
 
 #include "api/accounts.hpp"
+#include "api/catalog.hpp"
 #include "api/datasets.hpp"
 #include "api/security_gate.hpp"
 #include "api/styles.hpp"
@@ -11,21 +12,29 @@
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "app/jobs.hpp"
+#include "app/periodic.hpp"
 #include "app/platform.hpp"
 #include "app/security_metrics.hpp"
 #include "app/tile_cache_metrics.hpp"
+#include "app/usage_events.hpp"
+#include "catalog/catalog_service.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "harvest/harvest.hpp"
+#include "http/client.hpp"
 #include "http/health.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "maps/map_service.hpp"
+#include "ogc/csw.hpp"
 #include "ogc/features.hpp"
+#include "ogc/records.hpp"
 #include "ogc/tiles.hpp"
 #include "ogc/wms.hpp"
 #include "ogc/wmts.hpp"
 #include "protocol/metrics.hpp"
 #include "protocol/router.hpp"
+#include "search/search_service.hpp"
 #include "storage/change_listener.hpp"
 #include "tiles/tile_cache.hpp"
 
@@ -72,11 +81,25 @@ int run_serve(CommandLine& cl) {
   auto data_dir = std::filesystem::path(config.data_dir);
   options.upload_dir = data_dir / "tmp" / "uploads";
 
-  // Every committed change reaches the map engine, whoever made it (API, job, CLI in process).
+  // Every committed change reaches the map engine and the directory service, whoever made it
+  // (API, job, CLI in process). A new dataset's record starts as a draft (uploads); the CLI
+  // import publishes its own.
   maps::MapService* map_engine = nullptr;
+  catalog::CatalogService* catalog_engine = nullptr;
   auto store = storage::with_change_listener(
-      open_store(config), [&map_engine](std::string_view id, std::optional<std::int64_t> version) {
+      open_store(config), [&map_engine, &catalog_engine](std::string_view id,
+                                                         std::optional<std::int64_t> version) {
         if (map_engine) map_engine->dataset_changed(id, version);
+        if (!catalog_engine) return;
+        try {
+          if (version)
+            catalog_engine->dataset_changed(id);
+          else
+            catalog_engine->dataset_deleted(id);
+        } catch (const Error& e) {
+          // The data change is committed; its record is mended by the next refresh or load.
+          log::warn("catalog: the record of dataset '{}' was not updated: {}", id, e.detail());
+        }
       });
   // After the store is open: opening it may clean tmp/ of a dead process's leftovers.
   std::filesystem::create_directories(options.upload_dir);
@@ -119,13 +142,35 @@ int run_serve(CommandLine& cl) {
                              protocol::RouteClass::static_files,
                              "Points to the OGC API landing page", "root", false});
 
-  // Every read path asks the one visibility rule (SECURITY rule 7).
-  auto can_read = [&security](const protocol::Request& req, const storage::DatasetInfo& ds) {
-    return security.can_read(api::principal_of(req), ds.id, ds.access, ds.owner);
+  auto records = open_record_store(config);
+  catalog::CatalogService catalog(*store, *records, system_now);
+  catalog.load();
+  catalog_engine = &catalog;
+  search::SearchService search(catalog);
+  harvest::HarvestService harvester(catalog, *records, http::fetch, harvest_settings(config),
+                                    system_now);
+  log::info("catalog: {} records, search index of {} terms", catalog.all().size(),
+            search.stats().terms);
+
+  // Every read path asks the one visibility rule (SECURITY rule 7): the access level, and the
+  // publishing workflow (only published data is public).
+  auto can_read = [&security, &catalog](const protocol::Request& req,
+                                        const storage::DatasetInfo& ds) {
+    return security.can_read(api::principal_of(req), ds.id, ds.access, ds.owner) &&
+           catalog.dataset_visible(ds.id, ds.owner, api::actor_of(req));
+  };
+  ogc::CatalogContext catalog_context{catalog, search, &harvester};
+  catalog_context.actor_of = api::actor_of;
+  catalog_context.can_see = [&security](const protocol::Request& req, const catalog::Record& r) {
+    if (!catalog::CatalogService::visible(r, api::actor_of(req))) return false;
+    return security.can_read(api::principal_of(req), r.dataset_id.empty() ? r.id : r.dataset_id,
+                             r.access, r.owner);
   };
   ogc::FeaturesContext features{*store, {}, can_read};
   features.settings.default_limit = config.default_limit;
   features.settings.max_limit = config.max_limit;
+  ogc::register_records_routes(router, catalog_context);
+  ogc::register_csw_routes(router, catalog_context);
   ogc::register_features_routes(router, features);
 
   auto tile_cache = std::make_shared<tiles::TileCache>(tile_cache_settings(config));
@@ -148,11 +193,16 @@ int run_serve(CommandLine& cl) {
 
   api::ApiContext api_context{*store, jobs, data_dir / "tmp" / "jobs", {}};
   api_context.security = &security;
+  api_context.can_read = can_read;
   std::filesystem::create_directories(api_context.upload_dir);
   // Same settings (and so the same OpenAPI document) for the dataset and the security routes.
   api::SecurityApiContext security_api{security, *store, api_context.settings, gate};
   api::register_security_routes(router, security_api);
   api::register_api_routes(router, api_context);
+  api::register_record_routes(router, catalog_context, api_context.settings);
+  api::register_search_routes(router, catalog_context, api_context.settings);
+  api::register_dcat_routes(router, catalog_context, api_context.settings);
+  api::register_harvest_routes(router, catalog_context, api_context.settings);
 
   http::Middleware middleware;
   middleware.metrics = &metrics;
@@ -162,9 +212,27 @@ int run_serve(CommandLine& cl) {
   middleware.before = [&security, gate](protocol::Request& req, const protocol::Route& route) {
     return api::security_before(security, req, route, gate);
   };
-  middleware.after = [&security, gate](const protocol::Request& req, protocol::Response& res) {
+  middleware.after = [&security, &catalog, gate](const protocol::Request& req,
+                                                 protocol::Response& res) {
     api::security_after(security, req, res, gate);
+    auto use = dataset_use(req, res.status);
+    for (const auto& id : use.dataset_ids) catalog.count_usage(id, use.kind);
+    if (use.dataset_ids.size() > 1) catalog.count_used_together(use.dataset_ids);
   };
+  // Records written by other processes (the CLI), buffered usage counts, popularity for the
+  // ranking, and scheduled harvests.
+  using std::chrono::seconds;
+  Periodic catalog_refresh("catalog refresh", seconds(config.catalog_refresh_s),
+                           [&catalog] { catalog.refresh(); });
+  Periodic usage_flush("usage flush", seconds(config.catalog_usage_flush_s), [&catalog, &search] {
+    catalog.flush_usage();
+    search.refresh_popularity();
+  });
+  std::optional<Periodic> harvests;
+  if (config.harvest_enabled)
+    harvests.emplace("scheduled harvests", seconds(config.harvest_tick_s),
+                     [&harvester] { harvester.run_due(); });
+
   http::Server server(options, router, middleware);
   server.start();
   log::info("shikong serving http://{}:{} with data in {}", options.address, server.port(),
@@ -172,6 +240,10 @@ int run_serve(CommandLine& cl) {
   server.run();
   log::info("shikong stopping: waiting for import jobs");
   jobs.stop();
+  if (harvests) harvests->stop();
+  usage_flush.stop();
+  catalog_refresh.stop();
+  catalog.flush_usage();
   security.flush_usage();
   return 0;
 }

@@ -20,6 +20,20 @@ TEST(DatasetId, AcceptsSlugsOnly) {
 TEST(DatasetId, Slugify) {
   EXPECT_EQ(slugify("Ireland Wind 1961.csv"), "ireland-wind-1961-csv");
   EXPECT_EQ(slugify("北京"), "dataset");
+  EXPECT_EQ(slugify("Catalog"), "catalog-data");
+}
+
+TEST(DatasetId, CatalogIsReservedForTheRecordsCollection) {
+  EXPECT_FALSE(is_valid_dataset_id("catalog"));
+  EXPECT_TRUE(is_valid_dataset_id("catalog-data"));
+  try {
+    require_dataset_id("catalog", "id");
+    FAIL() << "expected InvalidInput";
+  } catch (const InvalidInput& e) {
+    EXPECT_EQ(e.code(), "invalid-dataset-id");
+    EXPECT_EQ(e.parameter(), "id");
+    EXPECT_NE(e.detail().find("reserved"), std::string::npos);
+  }
 }
 
 }  // namespace shikong
