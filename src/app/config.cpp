@@ -299,8 +299,8 @@ const std::vector<Setting>& settings() {
               },
               [](const Config& c) { return c.cookie_secure; }},
   };
-  static const bool limits_added = (add_limit_settings(all), add_map_settings(all),
-                                    add_catalog_settings(all), true);
+  static const bool limits_added =
+      (add_limit_settings(all), add_map_settings(all), add_catalog_settings(all), true);
   (void)limits_added;
   return all;
 }

@@ -71,11 +71,11 @@ struct Config {
   std::int64_t cache_memory_mb = 256;
   bool cache_disk = true;
   // [catalog]: the directory service
-  int catalog_refresh_s = 5;      // look for records changed by other processes (the CLI)
+  int catalog_refresh_s = 5;       // look for records changed by other processes (the CLI)
   int catalog_usage_flush_s = 10;  // write buffered usage counts
   // [harvest]: the harvester
-  bool harvest_enabled = true;  // scheduled runs (on-demand runs work either way)
-  int harvest_timeout_s = 20;   // per request
+  bool harvest_enabled = true;       // scheduled runs (on-demand runs work either way)
+  int harvest_timeout_s = 20;        // per request
   std::int64_t harvest_max_mb = 32;  // per response
   int harvest_max_redirects = 3;
   int harvest_max_pages = 200;

@@ -11,7 +11,9 @@ Periodic::Periodic(std::string name, std::chrono::milliseconds every, std::funct
   thread_ = std::thread([this] { loop(); });
 }
 
-Periodic::~Periodic() { stop(); }
+Periodic::~Periodic() {
+  stop();
+}
 
 void Periodic::stop() {
   {

@@ -63,8 +63,7 @@ int record_command(const Config& config, const std::string& sub,
     throw InvalidInput("unknown-subcommand", "record takes list, show, publish or retire",
                        "SUBCOMMAND");
   std::printf("%s is %s (version %lld)\n", r.id.c_str(),
-              std::string(catalog::to_string(r.state)).c_str(),
-              static_cast<long long>(r.version));
+              std::string(catalog::to_string(r.state)).c_str(), static_cast<long long>(r.version));
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "api/security_gate.hpp"
 #include "api/styles.hpp"
 #include "api/tiles.hpp"
+#include "app/catalog_metrics.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "app/jobs.hpp"
@@ -87,8 +88,8 @@ int run_serve(CommandLine& cl) {
   maps::MapService* map_engine = nullptr;
   catalog::CatalogService* catalog_engine = nullptr;
   auto store = storage::with_change_listener(
-      open_store(config), [&map_engine, &catalog_engine](std::string_view id,
-                                                         std::optional<std::int64_t> version) {
+      open_store(config),
+      [&map_engine, &catalog_engine](std::string_view id, std::optional<std::int64_t> version) {
         if (map_engine) map_engine->dataset_changed(id, version);
         if (!catalog_engine) return;
         try {
@@ -151,6 +152,7 @@ int run_serve(CommandLine& cl) {
                                     system_now);
   log::info("catalog: {} records, search index of {} terms", catalog.all().size(),
             search.stats().terms);
+  add_catalog_metrics(metrics, catalog, search, *records);
 
   // Every read path asks the one visibility rule (SECURITY rule 7): the access level, and the
   // publishing workflow (only published data is public).
