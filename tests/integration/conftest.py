@@ -150,14 +150,25 @@ class Server:
             raise AssertionError(f"shikong {' '.join(args)} failed ({r.returncode}): {r.stderr}")
         return r
 
-    def wait_job(self, job_id, timeout=300):
+    def wait_job(self, job_id, timeout=300, publish=True):
+        """Waits for an import job. Uploads start as drafts: with `publish` (the default, for
+        tests about something else than the workflow) the admin publishes the dataset's record."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             job = self.get(f"/api/v1/jobs/{job_id}", headers=self.auth()).json()
             if job["state"] in ("succeeded", "failed"):
+                if publish and job["state"] == "succeeded":
+                    self.publish(job["dataset_id"])
                 return job
             time.sleep(0.1)
         raise AssertionError(f"job {job_id} did not finish")
+
+    def publish(self, record_id):
+        r = self.request("POST", f"/api/v1/records/{record_id}/publish", body=b"{}",
+                         headers=self.auth({"Content-Type": "application/json"}))
+        if r.status != 200:
+            raise AssertionError(f"publishing {record_id} failed ({r.status}): {r.body[:300]!r}")
+        return r.json()
 
     def upload(self, path, filename=None, content_type="application/octet-stream", query=""):
         """Uploads a file as a raw body and waits for the import job."""
