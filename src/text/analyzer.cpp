@@ -242,23 +242,30 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
   if (x.size() < y.size()) std::swap(x, y);
   // The distance is at least the difference of lengths.
   if (x.size() - y.size() > limit) return limit + 1;
-  std::vector<std::size_t> row(y.size() + 1);
-  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
+  // No distance exceeds the longer length (this also keeps limit + 1 from overflowing).
+  limit = std::min(limit, x.size());
+  const std::size_t over = limit + 1;
+  // Only cells with |i - j| <= limit can hold a value <= limit (Ukkonen's band); the others
+  // count as `over`, so the work is O(length * limit).
+  std::vector<std::size_t> row(y.size() + 1, over);
+  for (std::size_t j = 0; j <= std::min(y.size(), limit); ++j) row[j] = j;
   for (std::size_t i = 1; i <= x.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    std::size_t row_min = row[0];
-    for (std::size_t j = 1; j <= y.size(); ++j) {
+    std::size_t from = i > limit ? i - limit : 1;
+    std::size_t to = std::min(y.size(), i + limit);
+    std::size_t diagonal = row[from - 1];
+    row[from - 1] = from == 1 ? std::min(i, over) : over;
+    std::size_t row_min = row[from - 1];
+    for (std::size_t j = from; j <= to; ++j) {
       std::size_t above = row[j];
       std::size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
-      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + cost});
+      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + cost, over});
       diagonal = above;
       row_min = std::min(row_min, row[j]);
     }
     // The smallest value of a row never decreases in later rows: stop once it exceeds the limit.
-    if (row_min > limit) return limit + 1;
+    if (row_min > limit) return over;
   }
-  return std::min(row[y.size()], limit + 1);
+  return std::min(row[y.size()], over);
 }
 
 }  // namespace shikong::text

@@ -11,6 +11,8 @@ namespace shikong::text {
 
 namespace {
 
+constexpr std::size_t max_stemmed_length = 64;
+
 // A rule "suffix -> replacement" of steps 2 and 3.
 struct Rule {
   std::string_view suffix;
@@ -37,7 +39,8 @@ class Stemmer {
   std::string w_;
 
   // The paper's consonant: not a vowel, and a 'y' is a consonant only at the start or after a
-  // vowel (so the 'y' of "toy" is a consonant, that of "syzygy" a vowel).
+  // vowel (so the 'y' of "toy" is a consonant, that of "syzygy" a vowel). In a run of y's the
+  // answer alternates, starting from the letter before the run.
   bool consonant(std::size_t i) const {
     switch (w_[i]) {
       case 'a':
@@ -46,8 +49,12 @@ class Stemmer {
       case 'o':
       case 'u':
         return false;
-      case 'y':
-        return i == 0 || !consonant(i - 1);
+      case 'y': {
+        std::size_t start = i;
+        while (start > 0 && w_[start - 1] == 'y') --start;
+        bool first_is_consonant = start == 0 || !consonant(start - 1);
+        return ((i - start) % 2 == 0) == first_is_consonant;
+      }
       default:
         return true;
     }
@@ -197,8 +204,9 @@ class Stemmer {
 }  // namespace
 
 std::string stem_english(std::string_view word) {
-  // Words of one or two letters are left alone, as in Porter's own implementation.
-  if (word.size() <= 2) return std::string(word);
+  // Words of one or two letters are left alone, as in Porter's own implementation; so are
+  // words too long to be English (the steps cost time quadratic in the length).
+  if (word.size() <= 2 || word.size() > max_stemmed_length) return std::string(word);
   for (char c : word)
     if (c < 'a' || c > 'z') return std::string(word);
   return Stemmer(word).run();

@@ -2,6 +2,8 @@
 // the bounded edit distance.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -111,4 +113,42 @@ TEST(EditDistance, CountsCodePointsAndStopsEarly) {
   EXPECT_EQ(edit_distance("", "abc", 5), 3u);
   EXPECT_EQ(edit_distance("a", "abcdefgh", 2), 3u);
   EXPECT_EQ(edit_distance("abcdef", "ghijkl", 0), 1u);
+  EXPECT_EQ(edit_distance("abcdef", "ghijkl", SIZE_MAX), 6u);
+  EXPECT_EQ(edit_distance("generalization", "generalisation", 1), 1u);
+  EXPECT_EQ(edit_distance("xabcdefgh", "abcdefghx", 2), 2u);
+  EXPECT_EQ(edit_distance("xabcdefgh", "abcdefghx", 1), 2u);
+}
+
+TEST(EditDistance, BandedAgreesWithTheFullTable) {
+  // Every pair of short strings over a small alphabet, against the textbook table.
+  auto full = [](const std::string& a, const std::string& b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+      for (std::size_t j = 1; j <= b.size(); ++j)
+        d[i][j] = std::min(
+            {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    return d[a.size()][b.size()];
+  };
+  std::vector<std::string> strings{""};
+  for (std::size_t len = 1; len <= 5; ++len) {
+    std::vector<std::string> next;
+    for (const std::string& s : strings)
+      if (s.size() == len - 1)
+        for (char c : {'a', 'b', 'c'}) next.push_back(s + c);
+    strings.insert(strings.end(), next.begin(), next.end());
+  }
+  std::size_t checked = 0;
+  for (std::size_t i = 0; i < strings.size(); i += 7) {
+    for (std::size_t j = 0; j < strings.size(); j += 5) {
+      std::size_t want = full(strings[i], strings[j]);
+      for (std::size_t limit = 0; limit <= 4; ++limit) {
+        ASSERT_EQ(edit_distance(strings[i], strings[j], limit), std::min(want, limit + 1))
+            << strings[i] << " / " << strings[j] << " limit " << limit;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 5000u);
 }

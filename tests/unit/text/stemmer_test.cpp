@@ -113,7 +113,23 @@ TEST(Stemmer, WordsOfTheCatalogue) {
                 {"wind", "wind"}});
 }
 
-TEST(Stemmer, LeavesShortAndNonLowerCaseWordsAlone) {
+TEST(Stemmer, TheLetterY) {
+  // y after a consonant is a vowel, at the start or after a vowel a consonant.
+  expect_stems({{"syzygy", "syzygi"},
+                {"toys", "toi"},
+                {"yelling", "yell"},
+                {"saying", "sai"},
+                {"flying", "fly"},
+                {"enjoyed", "enjoi"},
+                {"yyyyyy", "yyyyyi"}});
+}
+
+TEST(Stemmer, LeavesShortLongAndNonLowerCaseWordsAlone) {
+  std::string long_word(65, 'a');
+  long_word += "tional";
+  EXPECT_EQ(stem_english(long_word), long_word);
+  std::string long_ys(100000, 'y');
+  EXPECT_EQ(stem_english(long_ys), long_ys);
   expect_stems({{"", ""},
                 {"a", "a"},
                 {"is", "is"},
