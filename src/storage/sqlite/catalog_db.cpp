@@ -1,5 +1,6 @@
 // Catalog tables and their rows: datasets (one row per visible dataset), dataset_versions (the
-// high-water mark of versions), jobs, and meta (schema version).
+// high-water mark of versions), jobs, and meta (schema version); the directory service's tables
+// are created here too (one schema, one migration point) and used by record_store.cpp.
 #include "storage/sqlite/catalog_db.hpp"
 
 #include <chrono>
@@ -136,7 +137,38 @@ void init_catalog(Db& db) {
       "NULL);"
       "CREATE TABLE IF NOT EXISTS styles (dataset_id TEXT NOT NULL, name TEXT NOT NULL,"
       " json TEXT NOT NULL, updated_by TEXT NOT NULL DEFAULT '', updated INTEGER NOT NULL,"
-      " PRIMARY KEY (dataset_id, name));");
+      " PRIMARY KEY (dataset_id, name));"
+      // The directory service (storage/records.hpp, record_store.cpp). Record rows are never
+      // removed (a deletion leaves a tombstone), so max(seq) only grows and other processes
+      // follow changes with records_since.
+      "CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, state TEXT NOT NULL,"
+      " owner TEXT NOT NULL DEFAULT '', dataset_id TEXT NOT NULL DEFAULT '',"
+      " source_id TEXT NOT NULL DEFAULT '', version INTEGER NOT NULL, seq INTEGER NOT NULL,"
+      " deleted INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL, updated INTEGER NOT NULL,"
+      " document TEXT NOT NULL);"
+      "CREATE UNIQUE INDEX IF NOT EXISTS records_seq ON records (seq);"
+      "CREATE INDEX IF NOT EXISTS records_source ON records (source_id);"
+      "CREATE TABLE IF NOT EXISTS record_changes (n INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " record_id TEXT NOT NULL, version INTEGER NOT NULL, actor TEXT NOT NULL,"
+      " action TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,"
+      " comment TEXT NOT NULL, diff_json TEXT NOT NULL, at INTEGER NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS record_changes_record ON record_changes (record_id, n);"
+      "CREATE TABLE IF NOT EXISTS harvest_sources (id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+      " url TEXT NOT NULL, title TEXT NOT NULL, allow_private INTEGER NOT NULL,"
+      " interval_minutes INTEGER NOT NULL, enabled INTEGER NOT NULL, etag TEXT NOT NULL,"
+      " last_modified TEXT NOT NULL, last_run INTEGER, last_status TEXT NOT NULL,"
+      " last_message TEXT NOT NULL, created_by TEXT NOT NULL, created INTEGER NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS harvest_runs (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " source_id TEXT NOT NULL, started INTEGER NOT NULL, finished INTEGER NOT NULL,"
+      " status TEXT NOT NULL, added INTEGER NOT NULL, updated INTEGER NOT NULL,"
+      " unchanged INTEGER NOT NULL, retired INTEGER NOT NULL, rejected INTEGER NOT NULL,"
+      " message TEXT NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS harvest_runs_source ON harvest_runs (source_id, id);"
+      "CREATE TABLE IF NOT EXISTS usage_daily (dataset_id TEXT NOT NULL, day TEXT NOT NULL,"
+      " kind TEXT NOT NULL, count INTEGER NOT NULL,"
+      " PRIMARY KEY (dataset_id, day, kind)) WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS used_together (a TEXT NOT NULL, b TEXT NOT NULL,"
+      " count INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;");
   Stmt get = db.prepare("SELECT value FROM meta WHERE key = 'storage_schema_version'");
   if (get.step()) {
     std::string v(get.col_text(0));
