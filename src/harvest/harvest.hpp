@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,8 @@ const std::vector<std::string_view>& source_kinds();
 // external_id, source_url, type and kind; the service fills id, source_id, state and dates.
 struct Page {
   std::vector<catalog::Record> records;
-  std::string next_url;  // "" when this was the last page
-  std::string next_body;  // for CSW: the POST body of the next page ("" for GET)
+  std::string next_url;       // "" when this was the last page
+  std::string next_body;      // for CSW: the POST body of the next page ("" for GET)
   std::int64_t rejected = 0;  // entries skipped because they lacked an identifier or title
 };
 
@@ -59,7 +60,7 @@ std::string harvested_record_id(std::string_view source_id, std::string_view ext
 
 struct HarvestSettings {
   std::chrono::milliseconds timeout{20000};  // per request
-  std::uint64_t max_bytes = 32u << 20;         // per response
+  std::uint64_t max_bytes = 32u << 20;       // per response
   int max_redirects = 3;
   std::size_t max_pages = 200;
   std::size_t max_records = 100000;  // per source per run
@@ -71,9 +72,13 @@ class HarvestService {
   HarvestService(catalog::CatalogService& catalog, storage::RecordStore& store, Fetcher fetcher,
                  HarvestSettings settings, Clock clock);
 
-  // Validates and stores a source (kind one of source_kinds(), url http(s), id a slug).
+  // Validates and stores a source (kind one of source_kinds(), url http(s), id a slug of at
+  // most 47 characters so that record ids stay slugs, interval >= 0): InvalidInput with codes
+  // invalid-source-id / invalid-source-kind / invalid-source-url / invalid-interval;
+  // Conflict("source-exists") when the id is taken. Bookkeeping members are reset.
   storage::HarvestSource add_source(storage::HarvestSource source);
-  // Removes the source and its records.
+  // Removes the source and its records; NotFound("unknown-source"); Conflict("harvest-running")
+  // while it is being harvested.
   void remove_source(std::string_view id);
 
   // Harvests one source now. Never throws for a failing source: the run is recorded as
@@ -81,10 +86,17 @@ class HarvestService {
   // malformed document, too many redirects, HTTP status) and nothing of that run is applied.
   // A 304 answer (ETag / Last-Modified) is a "not-modified" run that changes nothing. Records
   // whose source date did not change are "unchanged"; records gone from the source are
-  // retired. Throws NotFound for an unknown source.
+  // retired. Throws NotFound("unknown-source") for an unknown source and
+  // Conflict("harvest-running") when the source is being harvested already.
   storage::HarvestRun run(std::string_view source_id);
   // Runs every enabled source whose interval has passed since its last run; returns the runs.
   std::vector<storage::HarvestRun> run_due();
+
+  // Reads for the admin routes (thin calls on the RecordStore).
+  std::vector<storage::HarvestSource> sources();  // all, id order
+  std::optional<storage::HarvestSource> find_source(std::string_view id);
+  std::vector<storage::HarvestRun> runs(std::string_view source_id,
+                                        std::size_t limit);  // newest first
 
  private:
   struct Impl;
