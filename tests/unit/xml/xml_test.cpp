@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/error.hpp"
 #include "xml/xml.hpp"
@@ -305,4 +307,38 @@ TEST(XmlParse, CapabilitiesFragment) {
   const Element* box = layer->child(xml::ns::wms, "EX_GeographicBoundingBox");
   EXPECT_EQ(box->child_text(xml::ns::wms, "westBoundLongitude"), "73.5");
   EXPECT_EQ(box->child_text(xml::ns::wms, "northBoundLatitude"), "53.6");
+}
+
+TEST(XmlParse, ConcurrentParsesKeepTheirOwnErrors) {
+  // Each thread's error names its own line: errors are captured per parse, not globally.
+  constexpr int threads_n = 4;
+  std::vector<std::thread> threads;
+  std::vector<std::string> details(threads_n);
+  std::vector<int> differing(threads_n, 0);
+  for (int t = 0; t < threads_n; ++t) {
+    threads.emplace_back([t, &details, &differing] {
+      auto i = static_cast<std::size_t>(t);
+      std::string doc = "<a>" + std::string(static_cast<std::size_t>(t), '\n') + "</b>";
+      for (int round = 0; round < 200; ++round) {
+        try {
+          (void)xml::parse(doc);
+          ++differing[i];
+        } catch (const InvalidInput& e) {
+          if (round == 0) details[i] = e.detail();
+          if (e.detail() != details[i]) ++differing[i];
+        }
+        (void)xml::parse("<ok><x y='1'/></ok>");
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (int t = 0; t < threads_n; ++t) {
+    auto i = static_cast<std::size_t>(t);
+    EXPECT_EQ(differing[i], 0) << t;
+    // libxml2 reports the column just past the end tag ("<a></b>" on line 1, "</b>" later).
+    EXPECT_EQ(details[i], "The XML document cannot be read at line " + std::to_string(t + 1) +
+                              ", column " + (t == 0 ? "8" : "5") +
+                              ": an end tag does not match its start tag.")
+        << t;
+  }
 }
