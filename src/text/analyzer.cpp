@@ -70,7 +70,8 @@ enum class RunKind { word, cjk };
 
 // Calls on_run(text, kind) for each maximal run of CJK characters and each maximal run of word
 // characters of normalised text; everything else separates runs. A '.' or ',' between two ASCII
-// digits stays inside a number ("1.5", "3,000").
+// digits stays inside a number ("1.5", "3,000"); an apostrophe between letters inside a word,
+// and a possessive 's is dropped.
 template <class OnRun>
 void for_each_run(std::string_view norm, OnRun&& on_run) {
   std::size_t start = 0;
@@ -101,6 +102,21 @@ void for_each_run(std::string_view norm, OnRun&& on_run) {
     } else if ((c == '.' || c == ',') && in_run && kind == RunKind::word && is_ascii_digit(prev) &&
                i < norm.size() && is_ascii_digit(norm[i])) {
       // A decimal point or thousands separator: the run goes on.
+    } else if ((c == '\'' || c == 0x2019) && in_run && kind == RunKind::word && u_isalpha(prev) &&
+               i < norm.size()) {
+      // An apostrophe after a letter: a possessive 's ends the word without itself ("roche's"
+      // -> roche); between letters it stays inside ("o'brien", "don't").
+      std::size_t after = i;
+      UChar32 next = next_code_point(norm, after);
+      std::size_t after_next = after;
+      bool possessive =
+          next == 's' && (after >= norm.size() || !is_word_char(next_code_point(norm, after_next)));
+      if (possessive) {
+        close(at);
+        i = after;
+      } else if (!u_isalpha(next)) {
+        close(at);
+      }
     } else {
       close(at);
     }

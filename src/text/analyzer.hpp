@@ -18,7 +18,9 @@ namespace shikong::text {
 // a CJK run. Unigrams exist so that a one-character query word matches; weight them low.
 // Every other run of letters and digits is one token: a word of lower-case ASCII letters is
 // stemmed (stem_english), a number or a word with digits or non-ASCII letters is kept whole
-// ("1.5" and "3,000" stay one number: '.' and ',' between digits do not split).
+// ("1.5" and "3,000" stay one number: '.' and ',' between digits do not split; an apostrophe
+// between letters does not split either, "o'brien", and a possessive 's is dropped: "roche's"
+// -> "roch").
 struct Token {
   std::string term;            // the indexed form: stemmed Latin word, CJK bigram/unigram, number
   std::uint32_t position = 0;  // ordinal of the token in the text (for phrase-like proximity)

@@ -50,6 +50,15 @@ TEST(Tokenize, LatinWordsAreStemmedNumbersKeptWhole) {
   }
 }
 
+TEST(Tokenize, Apostrophes) {
+  // Words with an apostrophe inside are not stemmed (the stemmer takes a-z only).
+  EXPECT_EQ(terms(tokenize("Roche's Point, O'Brien's land, don’t 'quoted' s' rock'n'roll")),
+            (Strings{"roch", "point", "o'brien", "land", "don’t", "quot", "s", "rock'n'roll"}));
+  EXPECT_EQ(words("Roche's Point"), (Strings{"roche", "point"}));
+  EXPECT_EQ(query_words("roche's"), (Strings{"roche"}));
+  EXPECT_EQ(query_words("it's'"), (Strings{"it"}));
+}
+
 TEST(Tokenize, CjkRunsGiveUnigramsAndBigrams) {
   std::vector<Token> t = tokenize("北京市道路");
   EXPECT_EQ(terms(t), (Strings{"北", "北京", "京", "京市", "市", "市道", "道", "道路", "路"}));
