@@ -53,7 +53,7 @@ const std::set<std::string, std::less<>>& bookkeeping_members() {
 // {"member":{"from":<old>,"to":<new>}} for every member whose JSON differs.
 std::string diff_json(const Record& before, const Record& after) {
   const std::string a = to_json(before), b = to_json(after);
-  simdjson::dom::parser pa, pb;
+  thread_local simdjson::dom::parser pa, pb;
   simdjson::dom::object oa, ob;
   if (pa.parse(a).get_object().get(oa) != simdjson::SUCCESS ||
       pb.parse(b).get_object().get(ob) != simdjson::SUCCESS)
@@ -95,7 +95,9 @@ std::optional<Record> to_record(const StoredRecord& s) {
   r.source_id = s.source_id;
   r.version = s.version;
   r.created = s.created;
-  r.updated = s.updated;
+  // A harvested copy shows its source's modification date (kept in the document); the column
+  // says when we stored it.
+  if (s.source_id.empty() || r.updated.micros == 0) r.updated = s.updated;
   return r;
 }
 
@@ -191,8 +193,8 @@ struct CatalogService::Impl {
     Record record;
     std::int64_t seq = 0;
   };
-  // A change to tell the listeners about: the record, or nullopt for a deletion.
-  using Notice = std::pair<std::string, std::optional<Record>>;
+  // The id of a changed record to tell the listeners about.
+  using Notice = std::string;
 
   mutable std::shared_mutex mutex;  // guards entries, tombstones, last_seq
   std::map<std::string, Entry, std::less<>> entries;
@@ -218,17 +220,20 @@ struct CatalogService::Impl {
       tombstones[s.id] = s.seq;
       if (it == entries.end()) return false;
       entries.erase(it);
-      notices.emplace_back(s.id, std::nullopt);
+      notices.push_back(s.id);
       return true;
     }
     auto r = to_record(s);
     if (!r) return false;
     tombstones.erase(s.id);
-    notices.emplace_back(s.id, *r);
+    notices.push_back(s.id);
     entries[s.id] = Entry{std::move(*r), s.seq};
     return true;
   }
 
+  // Called with no lock held, so a listener may read the catalog (even refresh it). Each
+  // listener gets the record as it is when it is told, not as it was when it changed: two
+  // threads telling about one record in either order both end on its current state.
   void notify(const std::vector<Notice>& notices) {
     if (notices.empty()) return;
     std::vector<Listener> ls;
@@ -236,14 +241,22 @@ struct CatalogService::Impl {
       std::lock_guard lock(listeners_mutex);
       ls = listeners;
     }
-    for (const auto& [id, rec] : notices)
+    if (ls.empty()) return;
+    for (const auto& id : notices) {
+      std::optional<Record> now;
+      {
+        std::shared_lock lock(mutex);
+        auto it = entries.find(id);
+        if (it != entries.end()) now = it->second.record;
+      }
       for (const auto& l : ls) {
         try {
-          l(id, rec ? &*rec : nullptr);
+          l(id, now ? &*now : nullptr);
         } catch (const std::exception& e) {
           log::error("catalog: a record listener failed on {}: {}", id, e.what());
         }
       }
+    }
   }
 
   void take(const StoredRecord& s) {
@@ -256,9 +269,11 @@ struct CatalogService::Impl {
   }
 
   // Saves `r` against `expected` with `change`, takes the result into memory, tells listeners.
-  Record commit(Record r, std::int64_t expected, RecordChange change, Instant now) {
+  // `keep_updated`: a harvested copy keeps the date its source gave (when it gave one).
+  Record commit(Record r, std::int64_t expected, RecordChange change, Instant now,
+                bool keep_updated = false) {
     r.version = expected + 1;
-    r.updated = now;
+    if (!keep_updated || r.updated.micros == 0) r.updated = now;
     if (r.created.micros == 0) r.created = now;
     change.record_id = r.id;
     change.at = now;
@@ -294,10 +309,15 @@ struct CatalogService::Impl {
       if (it != entries.end()) {
         tombstones[r.id] = it->second.seq + 1;
         entries.erase(it);
-        notices.emplace_back(r.id, std::nullopt);
+        notices.push_back(r.id);
       }
     }
     notify(notices);
+  }
+
+  bool known(std::string_view id) const {
+    std::shared_lock lock(mutex);
+    return entries.count(id) != 0;
   }
 
   std::optional<Record> stored(std::string_view id) {
@@ -344,12 +364,16 @@ CatalogService::CatalogService(storage::Store& store, storage::RecordStore& reco
 
 void CatalogService::load() {
   refresh();
+  // A dataset without a record from before the catalog's tables was public (there was no
+  // workflow) and stays so; a later one lost its record to a crash between the data's commit
+  // and the record's, and becomes a draft rather than public data nobody approved.
+  const std::optional<Instant> tables_made = impl_->records.created_at();
   std::set<std::string> datasets;
   for (const auto& d : impl_->store.list_datasets()) {
     datasets.insert(d.id);
+    const bool from_before = !tables_made || d.created < *tables_made;
     try {
-      // A dataset without a record comes from before the catalog, when all data was public.
-      dataset_changed(d.id, RecordState::published, "system");
+      dataset_changed(d.id, from_before ? RecordState::published : RecordState::draft, "system");
     } catch (const Error& e) {
       log::error("catalog: the record of dataset {} could not be made: {}", d.id, e.detail());
     }
@@ -365,16 +389,18 @@ void CatalogService::load() {
 }
 
 void CatalogService::refresh() {
-  std::lock_guard refresh_lock(impl_->refresh_mutex);
-  std::int64_t since;
-  {
-    std::shared_lock lock(impl_->mutex);
-    since = impl_->last_seq;
-  }
-  auto changed = impl_->records.records_since(since);
-  if (changed.empty()) return;
   std::vector<Impl::Notice> notices;
   {
+    // One reader of the store at a time, so last_seq never moves past rows not yet applied;
+    // released before the listeners run (they may call find(), which may refresh).
+    std::lock_guard refresh_lock(impl_->refresh_mutex);
+    std::int64_t since;
+    {
+      std::shared_lock lock(impl_->mutex);
+      since = impl_->last_seq;
+    }
+    auto changed = impl_->records.records_since(since);
+    if (changed.empty()) return;
     std::unique_lock lock(impl_->mutex);
     for (const auto& s : changed) {
       impl_->apply_locked(s, notices);
@@ -544,7 +570,7 @@ Record CatalogService::create(const std::string& id, const RecordPatch& patch, c
 
 Record CatalogService::update(std::string_view id, const RecordPatch& patch, const Actor& actor,
                               std::int64_t if_version) {
-  return impl_->mutate(
+  Record out = impl_->mutate(
       id, actor, if_version, clock_, [&](const Record& cur, Record& next, RecordChange& c) {
         if (!may_edit(cur, actor))
           throw Forbidden("forbidden", "Only the record's owner or an administrator may edit it.");
@@ -556,19 +582,23 @@ Record CatalogService::update(std::string_view id, const RecordPatch& patch, con
         apply_patch(next, patch);
         c.diff_json = diff_json(cur, next);
         if (c.diff_json == "{}") return false;
-        if (!cur.dataset_id.empty() && next.access != cur.access) {
-          // The security rule reads the dataset's level: it changes with the record.
-          storage::DatasetPatch dp;
-          dp.access = next.access;
-          try {
-            impl_->store.update_dataset(cur.dataset_id, dp);
-          } catch (const NotFound&) {
-            log::warn("catalog: record {} describes a dataset that is gone", cur.id);
-          }
-        }
         c.action = "updated";
         return true;
       });
+  // The security rule reads the dataset's level: it follows the record. After the record's
+  // save, so that the store's change listener (which calls dataset_changed) finds both equal
+  // and records no second change.
+  if (!out.dataset_id.empty() && patch.access) {
+    auto ds = impl_->store.find_dataset(out.dataset_id);
+    if (!ds) {
+      log::warn("catalog: record {} describes a dataset that is gone", out.id);
+    } else if (ds->access != out.access) {
+      storage::DatasetPatch dp;
+      dp.access = out.access;
+      impl_->store.update_dataset(out.dataset_id, dp);
+    }
+  }
+  return out;
 }
 
 namespace {
@@ -706,7 +736,7 @@ CatalogService::Upsert CatalogService::upsert_harvested(const Record& record) {
       if (!cur) {
         next.created = t;
         if (!next.published) next.published = t;
-        impl_->commit(next, 0, c, t);
+        impl_->commit(next, 0, c, t, true);
         return Upsert::added;
       }
       if (cur->source_id != record.source_id)
@@ -716,12 +746,13 @@ CatalogService::Upsert CatalogService::upsert_harvested(const Record& record) {
       if (!next.published) next.published = cur->published ? cur->published : std::optional(t);
       Record same = next;
       same.version = cur->version;
-      same.updated = cur->updated;
+      // The source's modification date counts when it gives one; else only the content does.
+      if (record.updated.micros == 0) same.updated = cur->updated;
       same.published = cur->published;
       if (to_json(same) == to_json(*cur)) return Upsert::unchanged;
       c.from_state = state_name(cur->state);
       c.diff_json = diff_json(*cur, next);
-      impl_->commit(next, cur->version, c, t);
+      impl_->commit(next, cur->version, c, t, true);
       return Upsert::updated;
     } catch (const Conflict& e) {
       if (!is_version_conflict(e) || attempt + 1 >= kAttempts) throw;
@@ -774,15 +805,16 @@ std::size_t CatalogService::remove_source_records(std::string_view source_id) {
 
 void CatalogService::count_usage(std::string_view dataset_id, storage::UsageKind kind,
                                  std::int64_t n) {
-  if (n <= 0 || dataset_id.empty()) return;
+  if (n <= 0 || !impl_->known(dataset_id)) return;  // ids from request paths may be anything
   std::string day = day_of(now());
   std::lock_guard lock(impl_->usage_mutex);
   impl_->pending_usage[{std::string(dataset_id), std::move(day), kind}] += n;
 }
 
 void CatalogService::count_used_together(const std::vector<std::string>& dataset_ids) {
-  std::set<std::string> ids(dataset_ids.begin(), dataset_ids.end());
-  ids.erase("");
+  std::set<std::string> ids;
+  for (const auto& id : dataset_ids)
+    if (impl_->known(id)) ids.insert(id);
   if (ids.size() < 2) return;
   std::lock_guard lock(impl_->usage_mutex);
   for (auto a = ids.begin(); a != ids.end(); ++a)

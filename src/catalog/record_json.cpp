@@ -425,7 +425,9 @@ std::string to_json(const Record& r) {
 }
 
 Record record_from_json(std::string_view json) {
-  simdjson::dom::parser parser;
+  // One parser per thread: loading a catalog reads every record, and a parser's buffers are
+  // worth reusing.
+  thread_local simdjson::dom::parser parser;
   element doc = parse_document(parser, json);
   Members m(doc, "", "record");
   const Limits lim{false};
@@ -485,7 +487,7 @@ RecordPatch parse_record_patch(std::string_view json) {
 }
 
 RecordPatch parse_record_patch(std::string_view json, std::string* id) {
-  simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser;
   element doc = parse_document(parser, json);
   Members m(doc, "", "record");
   const Limits lim{true};

@@ -19,10 +19,10 @@ namespace shikong::storage {
 
 struct StoredRecord {
   std::string id;
-  std::string state;       // draft | submitted | published | retired
-  std::string owner;       // user name; "" for harvested records
-  std::string dataset_id;  // the local dataset described, "" for none
-  std::string source_id;   // harvest source, "" for local records
+  std::string state;         // draft | submitted | published | retired
+  std::string owner;         // user name; "" for harvested records
+  std::string dataset_id;    // the local dataset described, "" for none
+  std::string source_id;     // harvest source, "" for local records
   std::int64_t version = 0;  // 1 on creation, +1 on every saved change
   std::int64_t seq = 0;      // store-wide change sequence, assigned on every save and delete
   bool deleted = false;      // a tombstone (kept so other processes see the deletion)
@@ -36,27 +36,27 @@ struct RecordChange {
   std::string record_id;
   std::int64_t version = 0;  // the version this change produced (set by the store)
   std::string actor;         // user name, "harvester", "system" or "cli"
-  std::string action;  // created | updated | submitted | approved | returned | published |
-                       // retired | reopened | deleted | harvested | refreshed
+  std::string action;        // created | updated | submitted | approved | returned | published |
+                             // retired | reopened | deleted | harvested | refreshed
   std::string from_state;
   std::string to_state;
-  std::string comment;  // reviewer's comment, reason of a retirement, ...
+  std::string comment;    // reviewer's comment, reason of a retirement, ...
   std::string diff_json;  // {"title":{"from":"a","to":"b"},...}; "{}" when nothing but state
   Instant at;
 };
 
 struct HarvestSource {
-  std::string id;     // slug
-  std::string kind;   // wms | wmts | wfs | csw | records | shikong
-  std::string url;    // capabilities document, CSW endpoint, Records collection or node root
+  std::string id;    // slug
+  std::string kind;  // wms | wmts | wfs | csw | records | shikong
+  std::string url;   // capabilities document, CSW endpoint, Records collection or node root
   std::string title;
-  bool allow_private = false;  // the admin allowed this source on a non-public address
+  bool allow_private = false;         // the admin allowed this source on a non-public address
   std::int64_t interval_minutes = 0;  // 0: on demand only
   bool enabled = true;
   std::string etag;           // of the last full fetch, for If-None-Match
   std::string last_modified;  // of the last full fetch, for If-Modified-Since
   std::optional<Instant> last_run;
-  std::string last_status;   // ok | not-modified | failed | ""
+  std::string last_status;  // ok | not-modified | failed | ""
   std::string last_message;
   std::string created_by;
   Instant created;
@@ -119,6 +119,10 @@ class RecordStore {
   virtual std::vector<std::pair<std::string, UsageTotals>> usage_daily(std::string_view dataset_id,
                                                                        std::size_t days) = 0;
   virtual std::map<std::pair<std::string, std::string>, std::int64_t> used_together() = 0;
+
+  // When the record tables were made in this data directory. Datasets created before had no
+  // workflow and were public; nullopt when not known.
+  virtual std::optional<Instant> created_at() { return std::nullopt; }
 };
 
 // The embedded backend: tables in <data_dir>/catalog.sqlite (created on first open).

@@ -113,6 +113,9 @@ void configure_catalog_connection(Db& db) {
 
 void init_catalog(Db& db) {
   Transaction tx(db);
+  const bool had_records =
+      db.query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'records'") >
+      0;
   db.exec(
       "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS datasets ("
@@ -169,6 +172,13 @@ void init_catalog(Db& db) {
       " PRIMARY KEY (dataset_id, day, kind)) WITHOUT ROWID;"
       "CREATE TABLE IF NOT EXISTS used_together (a TEXT NOT NULL, b TEXT NOT NULL,"
       " count INTEGER NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;");
+  if (!had_records) {
+    // When the directory service's tables appeared: datasets older than this were public
+    // before there was a workflow (catalog/ publishes their records; later ones it does not).
+    Stmt put = db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('records_created', ?)");
+    put.bind_text(1, std::to_string(now_utc().micros));
+    put.step();
+  }
   Stmt get = db.prepare("SELECT value FROM meta WHERE key = 'storage_schema_version'");
   if (get.step()) {
     std::string v(get.col_text(0));

@@ -3,6 +3,7 @@
 // transactions, so the store-wide seq follows commit order even across processes.
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <set>
 #include <system_error>
@@ -391,6 +392,18 @@ class SqliteRecordStore final : public RecordStore {
     std::map<std::pair<std::string, std::string>, std::int64_t> out;
     while (s.step()) out[{std::string(s.col_text(0)), std::string(s.col_text(1))}] = s.col_int(2);
     return out;
+  }
+
+  std::optional<Instant> created_at() override {
+    std::lock_guard lock(mutex_);
+    Stmt& s = db_.cached("SELECT value FROM meta WHERE key = 'records_created'");
+    ResetOnExit r{s};
+    if (!s.step()) return std::nullopt;
+    std::string v(s.col_text(0));
+    char* end = nullptr;
+    long long us = std::strtoll(v.c_str(), &end, 10);
+    if (end == v.c_str() || *end != '\0') return std::nullopt;
+    return Instant{us};
   }
 
  private:

@@ -11,6 +11,8 @@
 
 #include "core/error.hpp"
 #include "geo/wkb.hpp"
+#include "storage/change_listener.hpp"
+#include "storage/sqlite/sqlite_db.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace shikong::catalog {
@@ -208,17 +210,59 @@ TEST_F(CatalogServiceTest, DatasetDeletedLeavesNoRecord) {
 }
 
 TEST_F(CatalogServiceTest, LoadGivesOldDatasetsAPublishedRecordAndDropsOrphans) {
-  import("old", 1);
+  storage::DatasetInfo old = import("old", 1);
+  {
+    // As if the record tables had appeared after "old" was imported (an upgraded data dir).
+    storage::sqlite::Db db(dir_ / "catalog.sqlite", storage::sqlite::OpenMode::read_write_create);
+    db.exec("PRAGMA busy_timeout = 10000; UPDATE meta SET value = '" +
+            std::to_string(old.created.micros + 1) + "' WHERE key = 'records_created'");
+  }
+  EXPECT_EQ(records_->created_at()->micros, old.created.micros + 1);
+  import("late", 1);  // a crash lost its record
   import("gone", 1);
   catalog_->dataset_changed("gone");
   store_->delete_dataset("gone");  // deleted without telling the catalog
   auto fresh = make_service(*records_);
   fresh->load();
-  auto old = fresh->find("old");
-  ASSERT_TRUE(old);
-  EXPECT_EQ(old->state, RecordState::published);
+  auto o = fresh->find("old");
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->state, RecordState::published);
+  auto l = fresh->find("late");
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->state, RecordState::draft);
   EXPECT_FALSE(fresh->find("gone"));
-  EXPECT_EQ(fresh->all().size(), 1u);
+  EXPECT_EQ(fresh->all().size(), 2u);
+  // A second load changes nothing.
+  auto again = make_service(*records_);
+  again->load();
+  EXPECT_EQ(again->find("old")->version, o->version);
+  EXPECT_EQ(again->find("late")->version, l->version);
+}
+
+TEST_F(CatalogServiceTest, DatasetChangedWithoutLoadAndOverAHandRecord) {
+  hand_record("roads-doc");
+  RecordPatch p;
+  p.title = "手工";
+  catalog_->create("roads", p, bob);
+  catalog_->submit("roads", bob);
+  import("roads", 1);
+  // Another process (the CLI) that never loaded: it finds the stored record and replaces it.
+  auto cli_records = storage::open_sqlite_record_store(dir_);
+  auto cli = make_service(*cli_records);
+  Record r = cli->dataset_changed("roads", RecordState::draft, "alice");
+  EXPECT_EQ(r.state, RecordState::draft);
+  EXPECT_EQ(r.owner, "alice");
+  EXPECT_EQ(r.dataset_id, "roads");
+  EXPECT_EQ(r.title, "北京市主要道路");
+  EXPECT_EQ(r.version, 3);
+  EXPECT_EQ(cli->publish("roads", Actor::system("cli")).state, RecordState::published);
+  catalog_->refresh();
+  EXPECT_EQ(catalog_->find("roads")->state, RecordState::published);
+  auto h = catalog_->history("roads");
+  ASSERT_EQ(h.size(), 4u);
+  EXPECT_EQ(h[2].action, "created");
+  EXPECT_EQ(h[2].comment, "replaces a record that described no dataset");
+  EXPECT_EQ(h[3].actor, "cli");
 }
 
 TEST_F(CatalogServiceTest, CreateAndUpdateWithHistory) {
@@ -502,6 +546,10 @@ TEST_F(CatalogServiceTest, HarvestedUpsertRetireAndRemove) {
 }
 
 TEST_F(CatalogServiceTest, UsageBufferedFlushedAndMerged) {
+  hand_record("roads");
+  hand_record("rivers");
+  catalog_->count_usage("ghost", UsageKind::view);  // no record: not counted
+  catalog_->count_used_together({"ghost", "roads"});
   catalog_->count_usage("roads", UsageKind::view);
   catalog_->count_usage("roads", UsageKind::tile, 10);
   EXPECT_EQ(catalog_->usage("roads").total(), 11);  // pending counts show at once
@@ -526,15 +574,70 @@ TEST_F(CatalogServiceTest, UsageBufferedFlushedAndMerged) {
   catalog_->flush_usage();  // nothing pending: nothing added twice
   EXPECT_EQ(records_->usage_totals()["roads"].views, 3);
   EXPECT_EQ(catalog_->usage("roads").views, 3);
+  EXPECT_EQ(records_->usage_totals().count("ghost"), 0u);
 
   catalog_->count_used_together({"roads", "rivers", "roads"});
   catalog_->count_used_together({"rivers", "roads"});
-  catalog_->count_used_together({"solo"});
+  catalog_->count_used_together({"roads"});
   EXPECT_EQ((catalog_->used_together()[{"rivers", "roads"}]), 2);
   catalog_->flush_usage();
   auto ut = records_->used_together();
   ASSERT_EQ(ut.size(), 1u);
   EXPECT_EQ((ut[{"rivers", "roads"}]), 2);
+}
+
+TEST_F(CatalogServiceTest, ListenersMayReadAndChangeTheCatalog) {
+  // The search index reads the catalog from its listener; the app's store listener calls
+  // dataset_changed from inside update(). Neither may deadlock or record a change twice.
+  std::vector<std::string> seen;
+  catalog_->add_listener([&](std::string_view id, const Record*) {
+    seen.push_back(std::string(id));
+    (void)catalog_->find("missing");  // a miss refreshes
+    (void)catalog_->all();
+  });
+  storage::SqliteOptions o;
+  o.data_dir = dir_;
+  CatalogService* svc = nullptr;
+  auto wrapped = storage::with_change_listener(
+      storage::open_sqlite_store(o), [&](std::string_view id, std::optional<std::int64_t> v) {
+        if (v && svc != nullptr) svc->dataset_changed(id);
+      });
+  CatalogService through(*wrapped, *records_, [this] { return now_; });
+  svc = &through;
+  import("roads", 1);
+  through.dataset_changed("roads", RecordState::published, "alice");
+  RecordPatch p;
+  p.access = "restricted";
+  p.title = "受限";
+  Record r = through.update("roads", p, alice);
+  EXPECT_EQ(r.access, "restricted");
+  EXPECT_EQ(store_->find_dataset("roads")->access, "restricted");
+  auto h = through.history("roads");
+  ASSERT_EQ(h.size(), 3u);  // created, published, updated: no "refreshed" echo
+  EXPECT_EQ(h[2].action, "updated");
+  EXPECT_EQ(h[2].actor, "alice");
+  EXPECT_EQ(through.find("roads")->version, 3);
+  hand_record("doc");
+  catalog_->remove("doc", alice);
+  // "roads" was written through the other service: the listener's own miss refreshed it in.
+  EXPECT_EQ(seen, (std::vector<std::string>{"doc", "roads", "doc"}));
+}
+
+TEST_F(CatalogServiceTest, HarvestedCopiesKeepTheSourceDate) {
+  using U = CatalogService::Upsert;
+  Record a = harvested("src-a", "A");
+  a.updated = Instant{1'500'000'000'000'000};
+  EXPECT_EQ(catalog_->upsert_harvested(a), U::added);
+  EXPECT_EQ(catalog_->find("src-a")->updated.micros, 1'500'000'000'000'000);
+  tick();
+  EXPECT_EQ(catalog_->upsert_harvested(a), U::unchanged);
+  a.updated = Instant{1'600'000'000'000'000};  // modified at the source, same content
+  EXPECT_EQ(catalog_->upsert_harvested(a), U::updated);
+  auto other_records = storage::open_sqlite_record_store(dir_);
+  auto other = make_service(*other_records);
+  other->load();
+  EXPECT_EQ(other->find("src-a")->updated.micros, 1'600'000'000'000'000);
+  EXPECT_EQ(other->find("src-a")->version, 2);
 }
 
 }  // namespace
