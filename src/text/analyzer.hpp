@@ -32,12 +32,13 @@ struct Token {
 // NFKC + case fold; blanks collapsed to single spaces; trimmed.
 std::string normalize(std::string_view text);
 
-// Splits normalised text into tokens. Stop words are not removed (titles are short), but
-// punctuation is. Invalid UTF-8 is replaced, never thrown on.
+// Normalises the text and splits it into tokens. Stop words are not removed (titles are short),
+// but punctuation is. Invalid UTF-8 is replaced by U+FFFD, never thrown on.
 std::vector<Token> tokenize(std::string_view text);
 
 // The English stem of a lower-case ASCII word (Porter's algorithm, step by step from its
 // published description): "roads" -> "road", "running" -> "run", "stations" -> "station".
+// Words of at most 2 or more than 64 letters, and anything not a-z, are returned unchanged.
 std::string stem_english(std::string_view word);
 
 // The unstemmed lower-case words and CJK runs of a text, for autocomplete: "北京市主要道路 Road
@@ -52,7 +53,7 @@ std::vector<std::string> words(std::string_view text);
 std::vector<std::string> query_words(std::string_view q);
 
 // Levenshtein distance of two UTF-8 strings in code points, stopping early above `limit`
-// (returns limit + 1 then).
+// (returns limit + 1 then). O(length * limit): only the band |i - j| <= limit is computed.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit);
 
 }  // namespace shikong::text
