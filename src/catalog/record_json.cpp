@@ -211,6 +211,10 @@ std::optional<Instant> read_instant(element e, const std::string& at, bool end_o
   opt.allow_unix = false;
   auto t = datum::parse_time(v, opt);
   if (!t) invalid(at + " is not a time such as 2024-05-01T08:00:00Z", at);
+  // Years 1 to 9999 in UTC: what RFC 3339 can write back (an offset may push a date across).
+  constexpr std::int64_t kFirst = -62'135'596'800'000'000, kLast = 253'402'300'799'999'999;
+  if (t->instant.micros < kFirst || t->last.micros > kLast)
+    invalid(at + " must lie between the years 1 and 9999", at);
   // A date alone as the end covers its whole day; a time of day is taken as it is.
   return end_of_period && t->date_only ? t->last : t->instant;
 }
