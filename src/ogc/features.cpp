@@ -53,6 +53,9 @@ struct State {
   storage::Store* store = nullptr;
   FeaturesSettings settings;
   CanRead can_read;
+  std::function<std::vector<std::string>(const Request&)> extra_collections;
+  std::vector<std::string> extra_conformance;
+  std::vector<FeaturesContext::LandingLink> extra_landing_links;
   std::vector<datum::Crs> crs;
   std::shared_ptr<ApiDocs> docs;
   std::vector<ParamDoc> item_params;  // of the items operation, for per-collection paths
@@ -171,6 +174,7 @@ Response landing(const State& st, Request& req) {
   if (serves_tiles(st))
     write_link(w, base + "/tileMatrixSets", "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes",
                kJson, "Tile matrix sets");
+  for (const auto& l : st.extra_landing_links) write_link(w, base + l.path, l.rel, l.type, l.title);
   w.end_array();
   w.end_object();
   return json_response(w.take());
@@ -183,6 +187,7 @@ Response conformance(const State& st, Request& req) {
   for (const auto& c : features_conformance_classes()) w.value(c);
   if (serves_tiles(st))
     for (const auto& c : tiles_conformance_classes()) w.value(c);
+  for (const auto& c : st.extra_conformance) w.value(c);
   w.end_array().end_object();
   return json_response(w.take());
 }
@@ -338,6 +343,8 @@ Response collections(const State& st, Request& req) {
     if (ds.kind != storage::DatasetKind::vector || !st.can_read(req, ds)) continue;
     write_collection(w, st, req, ds);
   }
+  if (st.extra_collections)
+    for (const auto& c : st.extra_collections(req)) w.raw(c);
   w.end_array();
   w.end_object();
   return json_response(w.take());
@@ -736,6 +743,9 @@ void register_features_routes(protocol::Router& router, const FeaturesContext& c
   st->can_read = context.can_read
                      ? context.can_read
                      : CanRead([](const Request&, const storage::DatasetInfo&) { return true; });
+  st->extra_collections = context.extra_collections;
+  st->extra_conformance = context.extra_conformance;
+  st->extra_landing_links = context.extra_landing_links;
   st->crs = offered_crs(context.settings);
   st->docs = std::make_shared<ApiDocs>();
   st->router = &router;

@@ -35,6 +35,19 @@ struct FeaturesContext {
   FeaturesSettings settings;
   // Visibility hook: a dataset for which it returns false answers 404 like an unknown one.
   CanRead can_read = [](const protocol::Request&, const storage::DatasetInfo&) { return true; };
+
+  // Optional: what other modules serve beside the feature collections under the same prefix
+  // (the catalog of OGC API - Records), so the shared documents list them without this module
+  // knowing them. Each string of extra_collections is one complete collection object (JSON).
+  std::function<std::vector<std::string>(const protocol::Request&)> extra_collections;
+  std::vector<std::string> extra_conformance;  // added to /conformance
+  struct LandingLink {
+    std::string path;  // relative to settings.prefix ("/collections/catalog/items")
+    std::string rel;
+    std::string type;
+    std::string title;
+  };
+  std::vector<LandingLink> extra_landing_links;  // added to the landing page
 };
 
 // Registers the landing page, /conformance, /api (OpenAPI 3.0 of these routes), /collections,
