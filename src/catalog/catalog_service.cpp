@@ -734,7 +734,7 @@ CatalogService::Upsert CatalogService::upsert_harvested(const Record& record) {
     c.to_state = "published";
     try {
       if (!cur) {
-        next.created = t;
+        if (next.created.micros == 0) next.created = t;
         if (!next.published) next.published = t;
         impl_->commit(next, 0, c, t, true);
         return Upsert::added;
@@ -752,6 +752,8 @@ CatalogService::Upsert CatalogService::upsert_harvested(const Record& record) {
       if (to_json(same) == to_json(*cur)) return Upsert::unchanged;
       c.from_state = state_name(cur->state);
       c.diff_json = diff_json(*cur, next);
+      // New content under the stored date: the source gave none, so the change is dated now.
+      if (next.updated == cur->updated) next.updated = Instant{};
       impl_->commit(next, cur->version, c, t, true);
       return Upsert::updated;
     } catch (const Conflict& e) {

@@ -638,6 +638,16 @@ TEST_F(CatalogServiceTest, HarvestedCopiesKeepTheSourceDate) {
   other->load();
   EXPECT_EQ(other->find("src-a")->updated.micros, 1'600'000'000'000'000);
   EXPECT_EQ(other->find("src-a")->version, 2);
+  // New content under the same date (a source that does not date its records): dated now.
+  tick();
+  a.title = "A2";
+  EXPECT_EQ(catalog_->upsert_harvested(a), U::updated);
+  EXPECT_EQ(catalog_->find("src-a")->updated, now_);
+  // The harvester's own created date is kept for a new copy.
+  Record b = harvested("src-b", "B");
+  b.created = Instant{1'400'000'000'000'000};
+  catalog_->upsert_harvested(b);
+  EXPECT_EQ(catalog_->find("src-b")->created.micros, 1'400'000'000'000'000);
 }
 
 }  // namespace
