@@ -4,7 +4,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <set>
 
 #include "catalog/record.hpp"
 #include "core/error.hpp"
@@ -220,42 +219,46 @@ std::optional<Instant> read_instant(element e, const std::string& at, bool end_o
 }
 
 // The members of one JSON object, each taken once; in strict mode whatever is left is unknown.
+// A record has a few dozen members: linear scans over views into the parsed document beat sets
+// of strings (every stored record passes here when a catalog loads).
 class Members {
  public:
   Members(element e, std::string pointer, std::string_view what) : pointer_(std::move(pointer)) {
     object obj;
     if (e.get_object().get(obj) != simdjson::SUCCESS)
-      invalid((pointer_.empty() ? std::string("the record") : pointer_) + " must be a JSON object",
+      invalid((pointer_.empty() ? std::string("the ") + std::string(what) : pointer_) +
+                  " must be a JSON object",
               pointer_.empty() ? "/" : pointer_);
-    (void)what;
     for (auto m : obj) {
-      std::string key(m.key);
-      if (!seen_.insert(key).second)
-        invalid(pointer_to(pointer_, key) + " is given twice", pointer_to(pointer_, key));
-      items_.emplace_back(std::move(key), m.value);
+      for (const Item& it : items_)
+        if (it.key == m.key) invalid(at(m.key) + " is given twice", at(m.key));
+      items_.push_back(Item{m.key, m.value, false});
     }
   }
 
   std::optional<element> take(std::string_view key) {
-    for (auto& [k, v] : items_)
-      if (k == key) {
-        taken_.insert(k);
-        return v;
+    for (Item& it : items_)
+      if (it.key == key) {
+        it.taken = true;
+        return it.value;
       }
     return std::nullopt;
   }
   std::string at(std::string_view key) const { return pointer_to(pointer_, key); }
 
   void refuse_unknown() const {
-    for (const auto& [k, v] : items_)
-      if (taken_.count(k) == 0) invalid(at(k) + " is not a member of a record", at(k));
+    for (const Item& it : items_)
+      if (!it.taken) invalid(at(it.key) + " is not a member of a record", at(it.key));
   }
 
  private:
+  struct Item {
+    std::string_view key;
+    element value;
+    bool taken;
+  };
   std::string pointer_;
-  std::set<std::string> seen_;
-  std::set<std::string> taken_;
-  std::vector<std::pair<std::string, element>> items_;
+  std::vector<Item> items_;
 };
 
 Contact read_contact(element e, const std::string& at, Limits lim) {
