@@ -534,44 +534,75 @@ void parse_json(JsonPage& jp, std::string_view json) {
     malformed("The source's answer is not a GeoJSON FeatureCollection of records.");
 }
 
-void apply_contacts(object props, Record& r, bool full) {
+// contacts: the entry with role "publisher" names the publisher; the first other entry is the
+// contact. A plain Records server may have no publisher entry: its first contact's organisation
+// stands in (`fallback`); our own encoding always writes one when there is a publisher.
+void apply_contacts(object props, Record& r, bool fallback) {
   auto contacts = member_arr(props, "contacts");
   if (!contacts) return;
   bool have_contact = false;
+  std::string first_org;
   for (auto c : *contacts) {
     object co;
     if (c.get_object().get(co) != simdjson::SUCCESS) continue;
     std::vector<std::string> roles = string_list(co, "roles");
-    std::string role = roles.empty() ? member_str(co, "role") : roles.front();
-    std::string org = member_str(co, "organization");
-    if (org.empty()) org = member_str(co, "organisation");
-    bool is_publisher =
-        std::find(roles.begin(), roles.end(), "publisher") != roles.end() || role == "publisher";
-    if (is_publisher || r.publisher.empty()) {
-      std::string who = org.empty() ? member_str(co, "name") : org;
-      if (!who.empty() && (is_publisher || r.publisher.empty())) r.publisher = collapse(who);
+    std::string org = collapse(member_str(co, "organization"));
+    std::string name = collapse(member_str(co, "name"));
+    if (std::find(roles.begin(), roles.end(), "publisher") != roles.end()) {
+      if (r.publisher.empty()) r.publisher = org.empty() ? name : org;
+      continue;
     }
-    if (!full || have_contact || (is_publisher && contacts->size() > 1)) continue;
+    if (first_org.empty()) first_org = org.empty() ? name : org;
+    if (have_contact) continue;
     have_contact = true;
-    r.contact.name = member_str(co, "name");
+    r.contact.name = name;
     r.contact.organisation = org;
-    if (!role.empty()) r.contact.role = role;
+    if (!roles.empty()) r.contact.role = roles.front();
     for (auto [key, field] : {std::pair{"emails", &catalog::Contact::email},
                               std::pair{"phones", &catalog::Contact::phone}}) {
-      if (auto list = member_arr(co, key))
-        for (auto v : *list) {
-          object vo;
-          if (v.get_object().get(vo) == simdjson::SUCCESS) {
-            r.contact.*field = member_str(vo, "value");
-            break;
-          }
-          if (v.is_string()) {
-            r.contact.*field = str(v);
-            break;
-          }
+      auto list = member_arr(co, key);
+      if (!list) continue;
+      for (auto v : *list) {
+        object vo;
+        std::string value =
+            v.get_object().get(vo) == simdjson::SUCCESS ? member_str(vo, "value") : str(v);
+        if (!value.empty()) {
+          r.contact.*field = trim(value);
+          break;
         }
+      }
     }
+    // Our encoding writes a phone outside the schema's pattern as an instruction.
+    std::string instructions = trim(member_str(co, "contactInstructions"));
+    if (r.contact.phone.empty() && instructions.rfind("Phone: ", 0) == 0)
+      r.contact.phone = instructions.substr(7);
   }
+  if (fallback && r.publisher.empty()) r.publisher = first_org;
+}
+
+bool one_of(const std::vector<std::string_view>& list, std::string_view v) {
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+// properties.shikong: what our Records encoding adds beyond the standard so that another node
+// reads a record whole. The record stays of kind "shikong" (where it came from).
+void read_shikong_member(object props, Record& r) {
+  auto sk = member_obj(props, "shikong");
+  if (!sk) return;
+  std::string access = trim(member_str(*sk, "access"));
+  if (one_of({"public", "registered", "restricted", "private"}, access)) r.access = access;
+  std::string licence = trim(member_str(*sk, "licence"));
+  if (!licence.empty()) r.licence = licence;
+  r.lineage = trim(member_str(*sk, "lineage"));
+  std::string freq = trim(member_str(*sk, "updateFrequency"));
+  if (one_of(catalog::update_frequencies(), freq)) r.update_frequency = freq;
+  r.crs = trim(member_str(*sk, "crs"));
+  r.vertical_datum = trim(member_str(*sk, "verticalDatum"));
+  std::int64_t count = -1;
+  if (sk->at_key("featureCount").get_int64().get(count) == simdjson::SUCCESS && count >= 0)
+    r.feature_count = count;
+  r.fields = string_list(*sk, "fields");
+  r.source_format = trim(member_str(*sk, "sourceFormat"));
 }
 
 Page parse_items(std::string_view json, std::string_view url, bool shikong) {
@@ -622,33 +653,8 @@ Page parse_items(std::string_view json, std::string_view url, bool shikong) {
               add_unique(r.keywords, id);
           }
         }
-      apply_contacts(*props, r, shikong);
-      if (shikong) {
-        // Our own members beyond the Records core, present when the node is a shikong.
-        for (auto [key, field] :
-             {std::pair{"topic", &Record::topic}, std::pair{"publisher", &Record::publisher},
-              std::pair{"licence", &Record::licence}, std::pair{"lineage", &Record::lineage},
-              std::pair{"update_frequency", &Record::update_frequency},
-              std::pair{"crs", &Record::crs}, std::pair{"vertical_datum", &Record::vertical_datum},
-              std::pair{"access", &Record::access}, std::pair{"rights", &Record::access}}) {
-          std::string v = trim(member_str(*props, key));
-          if (v.empty()) continue;
-          if (field == &Record::topic && !is_topic(v)) continue;
-          if (field == &Record::access && v != "public" && v != "registered" && v != "restricted" &&
-              v != "private")
-            continue;
-          r.*field = v;
-        }
-        std::int64_t count = -1;
-        if (props->at_key("feature_count").get_int64().get(count) == simdjson::SUCCESS)
-          r.feature_count = count;
-        for (auto k : {"fields"}) {
-          auto v = string_list(*props, k);
-          if (!v.empty()) r.fields = v;
-        }
-        std::string k = member_str(*props, "kind");
-        if (!k.empty()) r.kind = "shikong";
-      }
+      apply_contacts(*props, r, !shikong);
+      if (shikong) read_shikong_member(*props, r);
     }
     r.extent = geometry_extent(f);
     r.time_extent = json_time(f);
@@ -666,7 +672,13 @@ Page parse_items(std::string_view json, std::string_view url, bool shikong) {
           continue;
         }
         if (rel == "alternate" && alternate.empty()) alternate = href;
-        if (rel == "collection" || rel == "root" || rel == "next" || rel == "prev") continue;
+        if (rel == "collection" || rel == "root" || rel == "next" || rel == "prev" ||
+            rel == "profile")
+          continue;
+        if (rel == "license") {  // the licence's own page, when the properties name none
+          if (r.licence.empty()) r.licence = href;
+          continue;
+        }
         add_link(r, Link{href, rel, member_str(lo, "type"), member_str(lo, "title"),
                          member_str(lo, "protocol")});
       }

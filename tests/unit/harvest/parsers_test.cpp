@@ -376,6 +376,11 @@ TEST(RecordsItems, PageOne) {
   EXPECT_EQ(*p.extent, Envelope::of(116.4, 39.9, 116.4, 39.9));
   EXPECT_EQ(p.source_url, "https://records.example.org/collections/main/items/point");
   EXPECT_EQ(p.updated, Instant{});
+  EXPECT_EQ(p.publisher, "Point Org");  // no publisher entry: the first contact's organisation
+  EXPECT_EQ(p.contact.name, "Zhao");
+  EXPECT_EQ(p.contact.role, "author");
+  EXPECT_EQ(p.licence, "https://example.org/licence");  // from the license link
+  EXPECT_TRUE(p.links.empty());
 }
 
 TEST(RecordsItems, LastPageAndErrors) {
@@ -406,11 +411,19 @@ TEST(ShikongItems, OurEncodingReadInFull) {
   EXPECT_EQ(r.contact.name, "张三");
   EXPECT_EQ(r.contact.organisation, "北京市测绘院");
   EXPECT_EQ(r.contact.email, "zhang@example.cn");
-  EXPECT_EQ(r.contact.phone, "+86 10 1234");
+  EXPECT_EQ(r.contact.phone, "010 1234");  // written as contactInstructions
   EXPECT_EQ(r.contact.role, "pointOfContact");
   EXPECT_EQ(r.licence, "CC-BY-4.0");
   EXPECT_EQ(r.language, "zh");
-  EXPECT_EQ(r.access, "public");
+  // properties.shikong
+  EXPECT_EQ(r.access, "registered");
+  EXPECT_EQ(r.lineage, "Surveyed 2020.");
+  EXPECT_EQ(r.update_frequency, "annually");
+  EXPECT_EQ(r.crs, "EPSG:4490");
+  EXPECT_EQ(r.vertical_datum, "");
+  EXPECT_EQ(r.feature_count, 1234);
+  EXPECT_EQ(r.fields, (Strings{"name:string", "lanes:integer"}));
+  EXPECT_EQ(r.source_format, "GeoPackage");
   EXPECT_EQ(r.formats, (Strings{"GeoJSON", "GeoPackage", "MVT", "WMS"}));
   EXPECT_EQ(r.updated, at(1795161600));
   EXPECT_EQ(*r.extent, Envelope::of(115.4, 39.4, 117.5, 41.1));
@@ -419,7 +432,7 @@ TEST(ShikongItems, OurEncodingReadInFull) {
   EXPECT_EQ(r.time_extent->end, at(1609459199));
   EXPECT_EQ(r.source_url,
             "http://node2.example.cn:8080/ogc/collections/catalog/items/beijing_roads");
-  ASSERT_EQ(r.links.size(), 3u);
+  ASSERT_EQ(r.links.size(), 3u);  // self, collection, profile and license are not kept
   EXPECT_EQ(r.links[0].href, "http://node2.example.cn:8080/api/v1/records/beijing_roads");
   EXPECT_EQ(r.links[1].href, "http://node2.example.cn:8080/ogc/wms");
   EXPECT_EQ(r.links[2].title, "OGC API - Features");
@@ -428,7 +441,13 @@ TEST(ShikongItems, OurEncodingReadInFull) {
   EXPECT_EQ(d.type, "document");
   EXPECT_EQ(d.topic, "");
   EXPECT_EQ(d.keywords, (Strings{"notATopic"}));
-  EXPECT_FALSE(d.time_extent);
+  ASSERT_TRUE(d.time_extent);
+  EXPECT_EQ(d.time_extent->start, at(1619827200));
+  EXPECT_EQ(d.time_extent->end, at(1619827200));
+  EXPECT_EQ(d.publisher, "");  // our encoding names a publisher only in a publisher entry
+  EXPECT_EQ(d.contact.name, "Li Si");
+  EXPECT_EQ(d.access, "public");
+  EXPECT_EQ(d.feature_count, -1);
   EXPECT_FALSE(d.extent);
   EXPECT_EQ(d.source_url, "http://node2.example.cn:8080/ogc/collections/catalog/items/no_theme");
 }
