@@ -126,6 +126,16 @@ void write_record_links(protocol::JsonWriter& w, const ApiSettings& settings,
                  protocol::url_encode(r.id),
              "alternate", "application/geo+json", "This record in OGC API - Records");
   write_link(w, self + "/history", "version-history", kJson, "Changes of this record");
+  // The links the publisher (or the source) gave.
+  for (const auto& l : r.links) {
+    w.begin_object();
+    w.member("href", l.href);
+    w.member("rel", l.rel);
+    if (!l.type.empty()) w.member("type", l.type);
+    if (!l.title.empty()) w.member("title", l.title);
+    if (!l.protocol.empty()) w.member("protocol", l.protocol);
+    w.end_object();
+  }
   if (!r.dataset_id.empty()) {
     const std::string id = protocol::url_encode(r.dataset_id);
     write_link(w, req.base_url + settings.prefix + "/datasets/" + id, "describes", kJson,
@@ -142,22 +152,25 @@ void write_record_links(protocol::JsonWriter& w, const ApiSettings& settings,
 
 std::string record_json(const ogc::CatalogContext& context, const ApiSettings& settings,
                         const protocol::Request& req, const catalog::Record& r) {
-  std::string doc = catalog::to_json(r);
-  // to_json writes one object with at least "id": reopen it to add what the API adds.
-  while (!doc.empty() && doc.back() != '}') doc.pop_back();
-  if (doc.size() < 2) throw InternalError("record-json", "a record could not be written");
-  doc.pop_back();
-  protocol::JsonWriter w(1024);
+  // to_json is the stored document; its "links" (the publisher's) are merged with the links to
+  // this server's services, and "usage" is added.
+  const std::string doc = catalog::to_json(r);
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (parser.parse(doc).get(obj) != simdjson::SUCCESS)
+    throw InternalError("record-json", "a record could not be written");
+  protocol::JsonWriter w(doc.size() + 1024);
   w.begin_object();
+  for (auto member : obj) {
+    if (member.key == "links" || member.key == "usage") continue;
+    w.key(member.key).raw(simdjson::minify(member.value));
+  }
   w.key("usage");
   write_usage(w, context.catalog.usage(usage_id(r)));
   w.key("links");
   write_record_links(w, settings, req, r);
   w.end_object();
-  std::string tail = w.take();  // {"usage":...,"links":[...]}
-  doc += ',';
-  doc.append(tail, 1, std::string::npos);
-  return doc;
+  return w.take();
 }
 
 void write_page_links(protocol::JsonWriter& w, const protocol::Request& req,

@@ -344,7 +344,6 @@ TEST_F(CatalogRoutesTest, ParametersAreCheckedStrictly) {
     EXPECT_EQ(r.parameter(), c.parameter) << c.path << " " << r.response.body;
   }
   EXPECT_EQ(get(anon, "/api/v1/records/nothing/related").status, 404);
-  EXPECT_EQ(get(anon, "/api/v1/records", {{"tk", "abc"}}).status, 200);
 }
 
 TEST_F(CatalogRoutesTest, SearchAnswersWithHitsFacetsAndPagingOfVisibleRecords) {
