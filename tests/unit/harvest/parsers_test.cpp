@@ -471,3 +471,45 @@ TEST(HarvestedRecordId, SourceAndFnv1a64) {
 
 }  // namespace
 }  // namespace shikong::harvest
+
+namespace shikong::harvest {
+namespace {
+
+// Truncated and bit-flipped documents: each parser either reads them or throws our typed error,
+// never anything else (a crash, std::out_of_range, a simdjson exception).
+TEST(HarvestParsers, DamagedDocumentsGiveOurErrorsOnly) {
+  struct Case {
+    const char* file;
+    Page (*parse)(std::string_view, std::string_view);
+  };
+  const Case cases[] = {{"mapserver_wms130.xml", parse_wms_capabilities},
+                        {"mapserver_wms111.xml", parse_wms_capabilities},
+                        {"wmts100.xml", parse_wmts_capabilities},
+                        {"mapserver_wfs200.xml", parse_wfs_capabilities},
+                        {"csw_page1.xml", parse_csw_records},
+                        {"records_page1.json", parse_records_items},
+                        {"shikong_items.json", parse_shikong_items}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    const std::string doc = fixture(c.file);
+    int parsed = 0, refused = 0;
+    for (std::size_t cut = 0; cut < doc.size(); cut += 61) {
+      for (int flip = 0; flip < 2; ++flip) {
+        std::string damaged = doc.substr(0, flip == 0 ? cut : doc.size());
+        if (flip == 1) damaged[cut] = static_cast<char>(damaged[cut] ^ 0x20);
+        try {
+          c.parse(damaged, "http://damaged.example.org/x?y=1");
+          ++parsed;
+        } catch (const Error& e) {
+          EXPECT_TRUE(e.code() == "invalid-source" || e.code() == "invalid-xml") << e.code();
+          ++refused;
+        }
+      }
+    }
+    EXPECT_GT(refused, 0);
+    EXPECT_GT(parsed, 0);  // some flips land in text and leave the document readable
+  }
+}
+
+}  // namespace
+}  // namespace shikong::harvest
