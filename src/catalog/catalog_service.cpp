@@ -23,7 +23,7 @@ namespace {
 using storage::RecordChange;
 using storage::StoredRecord;
 
-constexpr int kAttempts = 4;  // saves retried after another writer's change
+constexpr int kAttempts = 10;  // saves retried after another writer's change (each one landed)
 
 Instant system_now() {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(

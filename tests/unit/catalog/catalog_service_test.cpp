@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "core/error.hpp"
 #include "geo/wkb.hpp"
@@ -648,6 +649,48 @@ TEST_F(CatalogServiceTest, HarvestedCopiesKeepTheSourceDate) {
   b.created = Instant{1'400'000'000'000'000};
   catalog_->upsert_harvested(b);
   EXPECT_EQ(catalog_->find("src-b")->created.micros, 1'400'000'000'000'000);
+}
+
+TEST_F(CatalogServiceTest, AdminPublishesASubmissionAndOthersMayNot) {
+  hand_record("doc");
+  catalog_->submit("doc", alice);
+  EXPECT_EQ(error_code<Forbidden>([&] { catalog_->publish("doc", rita); }), "forbidden");
+  EXPECT_EQ(error_code<Forbidden>([&] { catalog_->return_to_draft("doc", alice, "x"); }),
+            "forbidden");
+  EXPECT_EQ(error_code<NotFound>([&] { catalog_->submit("nothing", alice); }), "record-not-found");
+  Record p = catalog_->publish("doc", root, "运维导入");
+  EXPECT_EQ(p.state, RecordState::published);
+  EXPECT_EQ(catalog_->history("doc").back().from_state, "submitted");
+  EXPECT_EQ(catalog_->history("doc").back().comment, "运维导入");
+}
+
+TEST_F(CatalogServiceTest, ConcurrentWritersLoseNoChange) {
+  // Two services (two processes) edit one record at once, each thread its own member: every
+  // save lands (a version conflict is read again and repeated), none overwrites the other.
+  hand_record("doc");
+  auto other_records = storage::open_sqlite_record_store(dir_);
+  auto other = make_service(*other_records);
+  constexpr int kEach = 15;
+  auto writer = [&](CatalogService& svc, bool titles) {
+    for (int i = 0; i < kEach; ++i) {
+      RecordPatch p;
+      if (titles)
+        p.title = "title " + std::to_string(i);
+      else
+        p.abstract = "abstract " + std::to_string(i);
+      svc.update("doc", p, alice);
+    }
+  };
+  std::thread a(writer, std::ref(*catalog_), true);
+  std::thread b(writer, std::ref(*other), false);
+  a.join();
+  b.join();
+  catalog_->refresh();
+  Record r = *catalog_->find("doc");
+  EXPECT_EQ(r.version, 1 + 2 * kEach);
+  EXPECT_EQ(r.title, "title " + std::to_string(kEach - 1));
+  EXPECT_EQ(r.abstract, "abstract " + std::to_string(kEach - 1));
+  EXPECT_EQ(catalog_->history("doc").size(), static_cast<std::size_t>(1 + 2 * kEach));
 }
 
 }  // namespace
