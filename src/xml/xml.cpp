@@ -74,11 +74,17 @@ void on_structured_error(void* ctx, xmlErrorPtr error) {
 // thread's generic handler, which prints to stderr; the parser's own report is what we use.
 void ignore_generic_error(void*, const char*, ...) {}
 
-// Any DOCTYPE, with or without an internal subset, stops the parse before its declarations
+// A DOCTYPE with an internal subset ("[...]") stops the parse before its declarations
 // (entities included) are read: this is the whole defence against entity expansion and XXE.
+// A bare DOCTYPE naming an external DTD (WMS 1.1.1 capabilities have one) is let through: that
+// DTD is never loaded, so it can declare nothing. libxml2 calls this hook after the external
+// id, with the input at "[" or ">".
 void on_internal_subset(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
   auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
   ParseState& s = state_of(ctx);
+  const xmlChar* cur = ctxt->input != nullptr ? ctxt->input->cur : nullptr;
+  while (cur != nullptr && (*cur == ' ' || *cur == '\t' || *cur == '\r' || *cur == '\n')) ++cur;
+  if (cur != nullptr && *cur == '>') return;
   s.doctype = true;
   s.doctype_line = ctxt->input != nullptr ? ctxt->input->line : 0;
   xmlStopParser(ctxt);
@@ -333,9 +339,9 @@ Element parse(std::string_view bytes, const Limits& limits, std::string_view par
 
   if (state.doctype) {
     throw InvalidInput("invalid-xml",
-                       "The XML document has a DOCTYPE declaration (" +
+                       "The XML document declares a DTD of its own (" +
                            at_line(state.doctype_line, 0) +
-                           "); documents with a DTD are not accepted.",
+                           "); documents with an internal DTD subset are not accepted.",
                        param);
   }
   if (state.too_deep) {

@@ -46,8 +46,9 @@ struct Limits {
   std::size_t max_attributes = 1000;
 };
 
-// Parses a whole document. A DOCTYPE is refused outright (XML with a DTD has no use in the
-// protocols served and is how entity attacks arrive). Throws InvalidInput("invalid-xml",
+// Parses a whole document. A DOCTYPE with an internal subset is refused outright (that is
+// where entities are declared: the way entity attacks arrive); a bare DOCTYPE naming an external
+// DTD is accepted and the DTD never loaded. Throws InvalidInput("invalid-xml",
 // <sentence naming line and column>, parameter) for malformed or refused input, and
 // PayloadTooLarge("xml-too-large", ...) beyond the limits.
 Element parse(std::string_view bytes, const Limits& limits = {},
