@@ -89,8 +89,9 @@ class RecordStore {
   virtual std::optional<StoredRecord> find_record(std::string_view id) = 0;  // not tombstones
   // Inserts or replaces the record and appends `change` in one transaction. `expected_version`
   // is the version the caller read (0: the record must not exist, or be a tombstone); another
-  // version throws Conflict("version-conflict", ...). Assigns version (+1), seq and updated;
-  // returns what was stored.
+  // version throws Conflict("version-conflict", ...). Assigns version (+1), seq and updated
+  // (change.at when set, so an injected clock rules; else now) and keeps `created` of a live
+  // record; returns what was stored.
   virtual StoredRecord save_record(const StoredRecord& record, const RecordChange& change,
                                    std::int64_t expected_version) = 0;
   // Leaves a tombstone and appends `change`; throws NotFound.
