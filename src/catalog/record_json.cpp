@@ -167,6 +167,12 @@ std::string read_string(element e, const std::string& at, std::size_t max_chars,
   if (e.get_string().get(v) != simdjson::SUCCESS) invalid(at + " must be a string", at);
   if (lim.strict && code_points(v) > max_chars)
     invalid(at + " is longer than " + std::to_string(max_chars) + " characters", at);
+  // Records go out as XML (CSW) too, where control characters other than tab, line feed and
+  // carriage return cannot be written at all.
+  if (lim.strict)
+    for (unsigned char c : v)
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+        invalid(at + " contains a control character", at);
   return std::string(v);
 }
 
@@ -261,6 +267,21 @@ class Members {
   std::vector<Item> items_;
 };
 
+bool in_list(const std::vector<std::string_view>& list, std::string_view v) {
+  for (auto x : list)
+    if (x == v) return true;
+  return false;
+}
+
+// ISO 19115 CI_RoleCode.
+const std::vector<std::string_view>& role_codes() {
+  static const std::vector<std::string_view> codes = {
+      "resourceProvider", "custodian",  "owner",          "user",
+      "distributor",      "originator", "pointOfContact", "principalInvestigator",
+      "processor",        "publisher",  "author"};
+  return codes;
+}
+
 Contact read_contact(element e, const std::string& at, Limits lim) {
   Contact c;
   if (e.is_null()) return c;
@@ -273,6 +294,8 @@ Contact read_contact(element e, const std::string& at, Limits lim) {
   if (auto v = m.take("role")) {
     c.role = read_text(*v, m.at("role"), kMaxShort, lim);
     if (c.role.empty()) c.role = "pointOfContact";
+    if (lim.strict && !in_list(role_codes(), c.role))
+      invalid(m.at("role") + " is not an ISO 19115 CI_RoleCode", m.at("role"));
   }
   if (lim.strict) m.refuse_unknown();
   return c;
@@ -352,12 +375,6 @@ Interval read_time(element e, const std::string& at) {
   t.end = read_instant(arr.at(1).value_unsafe(), index_pointer(at, 1), true);
   if (t.start && t.end && *t.end < *t.start) invalid(at + " ends before it starts", at);
   return t;
-}
-
-bool in_list(const std::vector<std::string_view>& list, std::string_view v) {
-  for (auto x : list)
-    if (x == v) return true;
-  return false;
 }
 
 bool valid_language(std::string_view s) {

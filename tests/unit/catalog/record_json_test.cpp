@@ -207,6 +207,11 @@ TEST(RecordPatchJson, RefusalsNameTheMember) {
   EXPECT_EQ(pointer_of(R"({"time": ["yesterday", null]})"), "/time/0");
   EXPECT_EQ(pointer_of(R"({"time": ["2021-01-01", "2020-01-01"]})"), "/time");
   EXPECT_EQ(pointer_of(R"({"a~b/c": 1})"), "/a~0b~1c");
+  EXPECT_EQ(pointer_of(R"({"contact": {"role": "boss"}})"), "/contact/role");
+  EXPECT_EQ(pointer_of(R"({"contact": {"role": "custodian"}})"), "(accepted)");
+  EXPECT_EQ(pointer_of(R"({"title": "a\u0000b"})"), "/title");
+  EXPECT_EQ(pointer_of(R"({"keywords": ["a\u001bb"]})"), "/keywords/0");
+  EXPECT_EQ(pointer_of(R"({"abstract": "line\nline\ttab"})"), "(accepted)");
   // Only years RFC 3339 can write back.
   EXPECT_EQ(pointer_of(R"({"time": [null, "9999-12-31T23:00:00-05:00"]})"), "/time/1");
   EXPECT_EQ(pointer_of(R"({"time": ["9999-12-31T23:00:00Z", null]})"), "(accepted)");
