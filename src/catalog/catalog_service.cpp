@@ -177,6 +177,31 @@ std::string state_name(RecordState s) {
   return std::string(to_string(s));
 }
 
+// Drops control characters other than tab, line feed and carriage return: a remote source's
+// text goes out in CSW XML too, which cannot carry them (a client's patch is refused instead).
+void drop_controls(std::string& s) {
+  s.erase(std::remove_if(s.begin(), s.end(),
+                         [](unsigned char c) {
+                           return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+                         }),
+          s.end());
+}
+
+void drop_controls(Record& r) {
+  for (std::string* s : {&r.type,           &r.kind,          &r.title,
+                         &r.abstract,       &r.topic,         &r.publisher,
+                         &r.licence,        &r.lineage,       &r.update_frequency,
+                         &r.language,       &r.access,        &r.crs,
+                         &r.vertical_datum, &r.source_format, &r.source_url,
+                         &r.external_id,    &r.contact.name,  &r.contact.organisation,
+                         &r.contact.email,  &r.contact.phone, &r.contact.role})
+    drop_controls(*s);
+  for (auto* v : {&r.keywords, &r.fields, &r.formats})
+    for (std::string& s : *v) drop_controls(s);
+  for (Link& l : r.links)
+    for (std::string* s : {&l.href, &l.rel, &l.type, &l.title, &l.protocol}) drop_controls(*s);
+}
+
 // One change of a record read from the store: fills the next version and its history entry and
 // returns false when nothing is to be saved.
 using Change = std::function<bool(const Record& cur, Record& next, RecordChange& c)>;
@@ -725,6 +750,7 @@ CatalogService::Upsert CatalogService::upsert_harvested(const Record& record) {
     auto cur = impl_->stored(record.id);
     const Instant t = now();
     Record next = record;
+    drop_controls(next);
     next.state = RecordState::published;
     next.owner.clear();
     next.dataset_id.clear();

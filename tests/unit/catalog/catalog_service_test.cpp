@@ -644,6 +644,10 @@ TEST_F(CatalogServiceTest, HarvestedCopiesKeepTheSourceDate) {
   a.title = "A2";
   EXPECT_EQ(catalog_->upsert_harvested(a), U::updated);
   EXPECT_EQ(catalog_->find("src-a")->updated, now_);
+  // Control characters of a remote source are dropped (CSW XML cannot carry them).
+  Record c = harvested("src-c", std::string("C\x01\x1b[31m\tx\0y", 11));
+  catalog_->upsert_harvested(c);
+  EXPECT_EQ(catalog_->find("src-c")->title, "C[31m\txy");
   // The harvester's own created date is kept for a new copy.
   Record b = harvested("src-b", "B");
   b.created = Instant{1'400'000'000'000'000};
