@@ -1352,16 +1352,29 @@ SearchResult SearchService::search(const SearchQuery& query) const {
           const Term& term = ix.terms[t];
           const double df = term.live_df;
           const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-          std::size_t i = 0;
-          for (const auto& po : term.postings) {
-            while (i < matches.size() && matches[i] < po.doc) ++i;
-            if (i == matches.size()) break;
-            if (matches[i] != po.doc) continue;
+          auto add = [&](std::size_t i, const Posting& po) {
             const Doc& d = ix.docs[po.doc];
             double tf = 0;
             for (int f = 0; f < kFields; ++f)
               if (po.tf[f]) tf += kBoost[f] * po.tf[f] / (1.0 - kB + kB * d.len[f] / avg[f]);
             scores[i] += weight * idf * tf * (kK1 + 1.0) / (kK1 + tf);
+          };
+          const auto& ps = term.postings;
+          if (matches.size() * 16 < ps.size()) {
+            // Few matches, a long list: look each match up.
+            auto it = ps.begin();
+            for (std::size_t i = 0; i < matches.size() && it != ps.end(); ++i) {
+              it = std::lower_bound(it, ps.end(), matches[i],
+                                    [](const Posting& x, std::uint32_t v) { return x.doc < v; });
+              if (it != ps.end() && it->doc == matches[i]) add(i, *it);
+            }
+          } else {
+            std::size_t i = 0;
+            for (const auto& po : ps) {
+              while (i < matches.size() && matches[i] < po.doc) ++i;
+              if (i == matches.size()) break;
+              if (matches[i] == po.doc) add(i, po);
+            }
           }
         }
       }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "core/error.hpp"
 #include "core/feature.hpp"
@@ -433,6 +434,17 @@ TEST_F(SearchTest, RelatedBySharedKeywordsExtentTimeAndUse) {
   for (const auto& h : engine().related("x", 5, nullptr)) all.emplace_back(h.id, h.score);
   EXPECT_EQ(all, (std::vector<std::pair<std::string, double>>{{"y", 5.0}, {"v", 3.0}, {"z", 1.5}}));
   EXPECT_EQ(engine().related("missing", 5, everyone).size(), 0u);
+
+  // Used together: 2 * the pair's count over x's most frequent pair.
+  catalog_->count_used_together({"x", "z"});
+  catalog_->count_used_together({"x", "z"});
+  catalog_->count_used_together({"x", "w"});
+  catalog_->flush_usage();
+  engine().refresh_popularity();
+  std::vector<std::pair<std::string, double>> used;
+  for (const auto& h : engine().related("x", 5, everyone)) used.emplace_back(h.id, h.score);
+  EXPECT_EQ(used,
+            (std::vector<std::pair<std::string, double>>{{"y", 5.0}, {"z", 3.5}, {"w", 1.0}}));
 }
 
 TEST_F(SearchTest, HiddenRecordsAreAbsentFromHitsTotalsAndFacets) {
@@ -488,10 +500,41 @@ TEST_F(SearchTest, ManyUpdatesCompactTheIndex) {
     }
   }
   EXPECT_EQ(engine().stats().records, 40u);
+  // 1,280 versions (40 created, 40 published, 1,200 updates) of at most 4 terms each were
+  // indexed; the tombstones were dropped when they were 1,025 (1,065 versions in), so at most
+  // (40 + 1,280 - 1,065) * 4 = 1,020 postings remain (without compaction: about 5,000).
+  EXPECT_LE(engine().stats().postings, 1020u);
   EXPECT_EQ(text("record").total, 40);
   EXPECT_EQ(found("record 7 round 29"), Ids{"r7"});
   EXPECT_EQ(found("record 7 round 28"), Ids{});  // an old version
   EXPECT_EQ(found("round 28"), Ids{"r28"});
+}
+
+TEST_F(SearchTest, SearchesWhileTheCatalogChanges) {
+  for (int i = 0; i < 20; ++i)
+    add("fixed-" + std::to_string(i), patch("Harbour " + std::to_string(i)));
+  engine();
+  std::thread writer([&] {
+    for (int i = 0; i < 100; ++i) {
+      const std::string id = "moving-" + std::to_string(i % 10);
+      if (i < 10)
+        catalog_->create(id, patch("Harbour moving"), admin_);
+      else
+        catalog_->update(id, patch("Harbour moving " + std::to_string(i)), admin_);
+    }
+  });
+  // The twenty fixed records are always there, whatever the writer is doing.
+  for (int i = 0; i < 200; ++i) {
+    SearchQuery q;
+    q.text = "harbour";
+    q.ids = {};
+    q.limit = 100;
+    q.visible = [](const Record& r) { return r.id.starts_with("fixed-"); };
+    ASSERT_EQ(engine().search(q).total, 20);
+  }
+  writer.join();
+  EXPECT_EQ(text("harbour moving").total, 10);
+  EXPECT_EQ(found("harbour moving 99"), Ids{"moving-9"});
 }
 
 TEST_F(SearchTest, ExprFilters) {
