@@ -123,7 +123,8 @@ def test_workflow_visibility_and_history(srv):
     assert not visible_to(s, "rita", "bikes")
     assert call(s, "pat", "PATCH", "/api/v1/records/bikes", {"publisher": "Transport for London"}).status == 200
     assert step(s, "pat", "bikes", "submit", "Publisher added").status == 200
-    assert step(s, "pia", "bikes", "approve").status == 403
+    assert step(s, "pia", "bikes", "approve").status == 404  # a submission is not pia's to see
+    assert step(s, "pat", "bikes", "approve").status == 403  # nor a publisher's to approve
     ok = step(s, "rita", "bikes", "approve", "Thanks")
     assert ok.status == 200 and ok.json()["state"] == "published", ok.body[:300]
     for who in ("anon", "pia", "rita", "pat"):
