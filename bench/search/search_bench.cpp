@@ -569,6 +569,7 @@ SqliteAnswer sqlite_search(Sqlite& s, const search::SearchQuery& q) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // lines show as they come through a pipe
   std::size_t n_records = 100'000, n_queries = 1'000;
   fs::path data_dir = fs::temp_directory_path() / "shikong-search-bench";
   bool peer = true;

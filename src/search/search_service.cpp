@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <set>
@@ -317,6 +318,13 @@ struct Index {
   std::vector<SuggestEntry> suggestions;
   std::map<std::string, std::uint32_t, std::less<>> suggest_keys;
   std::unordered_map<std::string, std::uint32_t> place_suggest;  // place name -> entry
+  // Columns read by filters over many documents (kept apart from the records for the cache).
+  std::vector<std::uint8_t> alive;
+  std::vector<Envelope> extents;                   // empty: none
+  std::vector<std::int64_t> time_start, time_end;  // open ends as the extremes
+  std::vector<std::uint8_t> has_time;
+  // Documents of each facet value (ascending ordinals, tombstones included).
+  std::array<std::vector<std::vector<std::uint32_t>>, kFacets> facet_docs;
   std::size_t live = 0;
   std::size_t postings = 0;
   std::array<double, kFields> len_sum{};
@@ -472,6 +480,22 @@ struct Index {
       attach(it->second);
     }
 
+    auto facet_doc = [&](int facet, std::uint32_t v) {
+      auto& lists = facet_docs[facet];
+      if (lists.size() <= v) lists.resize(v + 1);
+      lists[v].push_back(ord);
+    };
+    for (int k = 0; k < kFacets; ++k)
+      if (d.single[k] != kNone) facet_doc(k, d.single[k]);
+    for (auto v : d.keywords) facet_doc(fk_keyword, v);
+    for (auto v : d.formats) facet_doc(fk_format, v);
+    alive.push_back(1);
+    extents.push_back(rec.extent ? *rec.extent : Envelope{});
+    has_time.push_back(rec.time_extent ? 1 : 0);
+    time_start.push_back(rec.time_extent && rec.time_extent->start ? rec.time_extent->start->micros
+                                                                   : INT64_MIN);
+    time_end.push_back(rec.time_extent && rec.time_extent->end ? rec.time_extent->end->micros
+                                                               : INT64_MAX);
     d.record = std::move(rec);
     by_id[d.record.id] = ord;
     docs.push_back(std::move(d));
@@ -482,6 +506,7 @@ struct Index {
     Doc& d = docs[ord];
     if (!d.alive) return;
     d.alive = false;
+    alive[ord] = 0;
     for (auto t : d.terms) --terms[t].live_df;
     for (auto e : d.suggestions) --suggestions[e].live;
     for (int f = 0; f < kFields; ++f) len_sum[f] -= d.len[f];
@@ -515,6 +540,9 @@ struct Index {
     for (const auto& s : suggestions)
       m += sizeof(SuggestEntry) + s.display.capacity() + s.docs.capacity() * 4;
     m += suggest_keys.size() * 80 + by_id.size() * 64;
+    m += docs.size() * (sizeof(Envelope) + 2 * sizeof(std::int64_t) + 2);
+    for (const auto& lists : facet_docs)
+      for (const auto& l : lists) m += sizeof(l) + l.capacity() * 4;
     return m;
   }
 };
@@ -1303,9 +1331,22 @@ SearchResult SearchService::search(const SearchQuery& query) const {
 
   // Filters, then visibility, on each candidate.
   std::vector<std::uint32_t> matches;
+  const std::int64_t q_start =
+      query.time && query.time->start ? query.time->start->micros : INT64_MIN;
+  const std::int64_t q_end = query.time && query.time->end ? query.time->end->micros : INT64_MAX;
   auto passes = [&](std::uint32_t o) {
+    // Columns first: a bbox or time filter over every record stays in a few megabytes.
+    if (!ix.alive[o]) return false;
+    if (query.bbox) {
+      const Envelope& e = ix.extents[o];
+      if (e.empty()) return false;
+      if (query.bbox_relation == BboxRelation::within ? !query.bbox->contains(e)
+                                                      : !query.bbox->intersects(e))
+        return false;
+    }
+    if (query.time && (!ix.has_time[o] || ix.time_start[o] > q_end || q_start > ix.time_end[o]))
+      return false;
     const Doc& d = ix.docs[o];
-    if (!d.alive) return false;
     for (const auto& f : facet_filters) {
       bool ok = false;
       if (f.kind == fk_keyword) {
@@ -1317,18 +1358,30 @@ SearchResult SearchService::search(const SearchQuery& query) const {
       }
       if (!ok) return false;
     }
-    const auto& r = d.record;
-    if (query.bbox) {
-      if (!r.extent || r.extent->empty()) return false;
-      if (query.bbox_relation == BboxRelation::within ? !query.bbox->contains(*r.extent)
-                                                      : !query.bbox->intersects(*r.extent))
-        return false;
-    }
-    if (query.time && (!r.time_extent || !r.time_extent->overlaps(*query.time))) return false;
     for (const auto& p : preds)
       if (!eval(p, d)) return false;
-    return !query.visible || query.visible(r);
+    return !query.visible || query.visible(d.record);
   };
+  if (all_docs && !facet_filters.empty()) {
+    // No words: start from the documents of the most selective facet filter.
+    std::size_t best = 0, best_size = SIZE_MAX;
+    for (std::size_t i = 0; i < facet_filters.size(); ++i) {
+      std::size_t n = 0;
+      for (auto v : facet_filters[i].ids)
+        if (v < ix.facet_docs[facet_filters[i].kind].size())
+          n += ix.facet_docs[facet_filters[i].kind][v].size();
+      if (n < best_size) {
+        best = i;
+        best_size = n;
+      }
+    }
+    const auto& lists = ix.facet_docs[facet_filters[best].kind];
+    for (auto v : facet_filters[best].ids)
+      if (v < lists.size()) cands.insert(cands.end(), lists[v].begin(), lists[v].end());
+    std::sort(cands.begin(), cands.end());
+    cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
+    all_docs = false;
+  }
   if (!impossible) {
     if (all_docs) {
       for (std::uint32_t o = 0; o < ix.docs.size(); ++o)
@@ -1431,7 +1484,9 @@ SearchResult SearchService::search(const SearchQuery& query) const {
     }
     return da.record.id < db.record.id;
   };
-  const std::size_t end = std::min(order.size(), query.offset + query.limit);
+  const std::size_t end = query.offset >= order.size()
+                              ? 0
+                              : query.offset + std::min(query.limit, order.size() - query.offset);
   if (query.offset < end) {
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(end), order.end(),
                       less);
