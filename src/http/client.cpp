@@ -464,7 +464,14 @@ Answer one_hop(const Url& url, const std::string& method, const std::string& bod
     return a;
   }
 
-  beast::ssl_stream<beast::tcp_stream> stream(ioc, tls_context());
+  net::ssl::context* tls = nullptr;
+  try {
+    tls = &tls_context();
+  } catch (const std::exception& e) {
+    log::warn("fetch: the TLS client context could not be set up: {}", e.what());
+    fail("TLS is not available on this server.");
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, *tls);
   auto& tcp_layer = beast::get_lowest_layer(stream);
   tcp_layer.expires_at(deadline.at);
   auto ec = run_op(ioc, [&](auto h) { tcp_layer.async_connect(endpoints, std::move(h)); });
