@@ -391,7 +391,8 @@ TEST_F(RecordsTest, RecordEncoding) {
             std::vector<std::string>{"http://www.opengis.net/def/profile/OGC/0/ogc-catalog"});
 
   // A URL licence: "other" with a license link.
-  auto parks = call("/ogc/collections/catalog/items/shanghai-parks").json;
+  auto parks_result = call("/ogc/collections/catalog/items/shanghai-parks");
+  auto parks = parks_result.json;
   EXPECT_EQ(str(parks["properties"]["license"]), "other");
   EXPECT_EQ(rels(parks["links"], "license"),
             std::vector<std::string>{"https://example.org/licence.html"});
@@ -399,7 +400,8 @@ TEST_F(RecordsTest, RecordEncoding) {
 
   // A harvested record: external id with its source as scheme, free-text licence as rights,
   // the source's link and the service link with its protocol.
-  auto remote = call("/ogc/collections/catalog/items/remote--abc-1").json;
+  auto remote_result = call("/ogc/collections/catalog/items/remote--abc-1");
+  auto remote = remote_result.json;
   EXPECT_EQ(str(remote["properties"]["externalIds"].at(0)["scheme"]), "remote");
   EXPECT_EQ(str(remote["properties"]["externalIds"].at(0)["value"]), "abc-1");
   EXPECT_EQ(str(remote["properties"]["license"]), "other");
