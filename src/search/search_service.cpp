@@ -325,6 +325,9 @@ struct Index {
   std::vector<std::uint8_t> has_time;
   // Documents of each facet value (ascending ordinals, tombstones included).
   std::array<std::vector<std::vector<std::uint32_t>>, kFacets> facet_docs;
+  // Documents of each subject (normalised keyword or topic), and each document's subject count.
+  std::vector<std::vector<std::uint32_t>> subject_docs;
+  std::vector<std::uint16_t> subject_count;
   std::size_t live = 0;
   std::size_t postings = 0;
   std::array<double, kFields> len_sum{};
@@ -489,6 +492,12 @@ struct Index {
       if (d.single[k] != kNone) facet_doc(k, d.single[k]);
     for (auto v : d.keywords) facet_doc(fk_keyword, v);
     for (auto v : d.formats) facet_doc(fk_format, v);
+    for (auto sj : d.subjects) {
+      if (subject_docs.size() <= sj) subject_docs.resize(sj + 1);
+      subject_docs[sj].push_back(ord);
+    }
+    subject_count.push_back(
+        static_cast<std::uint16_t>(std::min<std::size_t>(d.subjects.size(), 65535)));
     alive.push_back(1);
     extents.push_back(rec.extent ? *rec.extent : Envelope{});
     has_time.push_back(rec.time_extent ? 1 : 0);
@@ -953,13 +962,15 @@ bool has_value(const std::vector<std::uint32_t>& wanted, std::uint32_t v) {
   return std::find(wanted.begin(), wanted.end(), v) != wanted.end();
 }
 
-double overlap_ratio(const Interval& a, const Interval& b) {
-  if (!a.overlaps(b)) return 0;
-  if (!a.start || !a.end || !b.start || !b.end) return 0.5;
-  const double lo = static_cast<double>(std::max(a.start->micros, b.start->micros));
-  const double hi = static_cast<double>(std::min(a.end->micros, b.end->micros));
-  const double ulo = static_cast<double>(std::min(a.start->micros, b.start->micros));
-  const double uhi = static_cast<double>(std::max(a.end->micros, b.end->micros));
+// Overlap of two time extents over their union (open ends: one half when they overlap), over
+// the time columns (open ends as the extremes).
+double overlap_ratio(std::int64_t a0, std::int64_t a1, std::int64_t b0, std::int64_t b1) {
+  if (a0 > b1 || b0 > a1) return 0;
+  if (a0 == INT64_MIN || a1 == INT64_MAX || b0 == INT64_MIN || b1 == INT64_MAX) return 0.5;
+  const double lo = static_cast<double>(std::max(a0, b0));
+  const double hi = static_cast<double>(std::min(a1, b1));
+  const double ulo = static_cast<double>(std::min(a0, b0));
+  const double uhi = static_cast<double>(std::max(a1, b1));
   if (uhi <= ulo) return 1.0;
   return std::max(0.0, hi - lo) / (uhi - ulo);
 }
@@ -1593,51 +1604,50 @@ std::vector<SearchHit> SearchService::related(
   if (it == ix.by_id.end() || limit == 0) return out;
   const Doc& x = ix.docs[it->second];
   const std::string& xd = x.record.dataset_id.empty() ? x.record.id : x.record.dataset_id;
-  std::unordered_map<std::string_view, double> together;
+  const std::uint32_t xo = it->second;
+  // Used together: partners by ordinal, normalised by x's most frequent pair.
+  std::unordered_map<std::uint32_t, double> together;
   if (auto t = c.together.find(xd); t != c.together.end()) {
     std::int64_t top = 0;
     for (const auto& [other, n] : t->second) top = std::max(top, n);
     for (const auto& [other, n] : t->second)
-      together[other] = static_cast<double>(n) / static_cast<double>(top);
+      if (auto o = ix.by_id.find(other); o != ix.by_id.end())
+        together[o->second] = static_cast<double>(n) / static_cast<double>(top);
   }
+  // Shared subjects counted through the subject lists; the rest from the columns.
+  std::vector<std::uint16_t> common(ix.docs.size(), 0);
+  for (auto sj : x.subjects)
+    for (auto o : ix.subject_docs[sj]) ++common[o];
+  const Envelope& xe = ix.extents[xo];
+  const bool x_time = ix.has_time[xo] != 0;
   std::vector<std::pair<double, std::uint32_t>> scored;
   for (std::uint32_t o = 0; o < ix.docs.size(); ++o) {
-    const Doc& d = ix.docs[o];
-    if (!d.alive || o == it->second) continue;
+    if (!ix.alive[o] || o == xo) continue;
     double s = 0;
-    if (!x.subjects.empty() && !d.subjects.empty()) {
-      std::size_t common = 0, i = 0, j = 0;
-      while (i < x.subjects.size() && j < d.subjects.size()) {
-        if (x.subjects[i] < d.subjects[j])
-          ++i;
-        else if (d.subjects[j] < x.subjects[i])
-          ++j;
-        else {
-          ++common;
-          ++i;
-          ++j;
-        }
-      }
-      s += 3.0 * static_cast<double>(common) /
-           static_cast<double>(x.subjects.size() + d.subjects.size() - common);
-    }
-    if (x.record.extent && d.record.extent) s += 2.0 * iou(*x.record.extent, *d.record.extent);
-    if (x.record.time_extent && d.record.time_extent)
-      s += overlap_ratio(*x.record.time_extent, *d.record.time_extent);
-    if (!together.empty()) {
-      const std::string& dd = d.record.dataset_id.empty() ? d.record.id : d.record.dataset_id;
-      if (auto t = together.find(dd); t != together.end()) s += 2.0 * t->second;
-    }
+    if (common[o] > 0)
+      s += 3.0 * common[o] /
+           static_cast<double>(x.subjects.size() + ix.subject_count[o] - common[o]);
+    if (!xe.empty() && !ix.extents[o].empty()) s += 2.0 * iou(xe, ix.extents[o]);
+    if (x_time && ix.has_time[o])
+      s += overlap_ratio(ix.time_start[xo], ix.time_end[xo], ix.time_start[o], ix.time_end[o]);
+    if (!together.empty())
+      if (auto t = together.find(o); t != together.end()) s += 2.0 * t->second;
     if (s > 0) scored.emplace_back(s, o);
   }
-  std::sort(scored.begin(), scored.end(), [&](const auto& a, const auto& b) {
+  auto better = [&](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first
                               : ix.docs[a.second].record.id < ix.docs[b.second].record.id;
-  });
-  for (const auto& [s, o] : scored) {
+  };
+  // The best few in order first; the rest only when hidden records leave the page short.
+  const std::size_t first = std::min(scored.size(), limit * 4 + 16);
+  std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(first),
+                    scored.end(), better);
+  for (std::size_t i = 0; i < scored.size() && out.size() < limit; ++i) {
+    if (i == first)
+      std::sort(scored.begin() + static_cast<std::ptrdiff_t>(first), scored.end(), better);
+    const auto o = scored[i].second;
     if (visible && !visible(ix.docs[o].record)) continue;
-    out.push_back(SearchHit{ix.docs[o].record.id, s, {}});
-    if (out.size() >= limit) break;
+    out.push_back(SearchHit{ix.docs[o].record.id, scored[i].first, {}});
   }
   return out;
 }

@@ -412,6 +412,7 @@ TEST_F(SearchTest, TagCloudCountsVisibleRecords) {
 TEST_F(SearchTest, RelatedBySharedKeywordsExtentTimeAndUse) {
   RecordPatch x = patch("Roads", "", {"roads", "transport"});
   x.extent = kBeijing;
+  x.time_extent = years(2019, 2020);
   add("x", x);
   RecordPatch y = patch("Streets", "", {"transport", "roads"});
   y.extent = kBeijing;
@@ -445,6 +446,15 @@ TEST_F(SearchTest, RelatedBySharedKeywordsExtentTimeAndUse) {
   for (const auto& h : engine().related("x", 5, everyone)) used.emplace_back(h.id, h.score);
   EXPECT_EQ(used,
             (std::vector<std::pair<std::string, double>>{{"y", 5.0}, {"z", 3.5}, {"w", 1.0}}));
+
+  // Overlapping time: the overlap over the union (2020 of 2019-2021, in days).
+  RecordPatch t = patch("Timetable");
+  t.time_extent = years(2020, 2021);
+  add("t", t);
+  const auto with_time = engine().related("x", 5, everyone);
+  ASSERT_EQ(with_time.size(), 4u);
+  EXPECT_EQ(with_time[3].id, "t");
+  EXPECT_NEAR(with_time[3].score, 366.0 / 1096.0, 1e-9);
 }
 
 TEST_F(SearchTest, HiddenRecordsAreAbsentFromHitsTotalsAndFacets) {
