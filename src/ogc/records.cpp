@@ -38,6 +38,8 @@ constexpr std::string_view kConfRecordCore =
 constexpr std::string_view kTopicScheme = "ISO 19115 topic category";
 constexpr std::int64_t kDefaultLimit = 10;
 constexpr std::int64_t kMaxLimit = 100;
+constexpr std::size_t kMaxTerms = 20;         // comma-separated alternatives of q
+constexpr std::size_t kMaxExternalIds = 100;  // values of externalIds
 
 // Parameters of the items operation; anything else (but the pass-through ones) is a 400.
 const std::set<std::string, std::less<>> kItemsParameters = {
@@ -386,6 +388,11 @@ ItemsQuery parse_items(const CatalogContext& c, const Request& req) {
 
   if (req.param("externalIds")) {
     const std::vector<std::string> wanted = list_param(req, "externalIds");
+    if (wanted.size() > kMaxExternalIds)
+      throw InvalidInput(
+          "too-many-values",
+          fmt::format("externalIds may list at most {} identifiers", kMaxExternalIds),
+          "externalIds");
     if (wanted.empty())
       throw InvalidInput("invalid-external-ids",
                          "externalIds must list at least one external identifier", "externalIds");
@@ -414,6 +421,11 @@ ItemsQuery parse_items(const CatalogContext& c, const Request& req) {
   // matches becomes an id filter; one term is a plain text search (ranked by relevance).
   if (auto text = req.param("q")) {
     const std::vector<std::string> terms = split_list(*text);
+    // Each alternative is a search of its own: a bound keeps one request from costing many.
+    if (terms.size() > kMaxTerms)
+      throw InvalidInput("too-many-values",
+                         fmt::format("q may give at most {} comma-separated terms", kMaxTerms),
+                         "q");
     if (terms.size() == 1) {
       q.text = terms.front();
     } else if (terms.size() > 1) {

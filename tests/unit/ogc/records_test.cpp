@@ -337,6 +337,10 @@ TEST_F(RecordsTest, InvalidParametersAre400) {
   bad({{"colour", "red"}}, "colour");
   bad({{"f", "xml"}}, "f");
   bad({{"externalIds", ""}}, "externalIds");
+  std::string many = "a";
+  for (int i = 0; i < 20; ++i) many += ",a";  // 21 terms
+  bad({{"q", many}}, "q");
+  EXPECT_EQ(call("/ogc/collections/catalog/items", {{"q", many.substr(2)}}).status, 200);  // 20
   EXPECT_EQ(call("/ogc/collections/catalog/items", {{"tk", "x"}}).status, 200);
 }
 
