@@ -202,6 +202,11 @@ TEST_F(CatalogRoutesTest, WorkflowFromDraftToRetiredWithRightsAndVisibility) {
   EXPECT_EQ(stale.code(), "precondition-failed");
   EXPECT_EQ(edit("W/\"v2\"", R"({"lineage":"Surveyed"})").status, 200);
   EXPECT_EQ(edit("\"v3-gz\"", R"({"bogus":1})").status, 400);
+  EXPECT_EQ(edit("*", R"({"lineage":"Surveyed in 2024"})").status, 200);
+  EXPECT_EQ(edit("\"v1\", \"v4\"", R"({"lineage":"Surveyed in 2025"})").status, 200);
+  EXPECT_EQ(call(pat, "PATCH", "/api/v1/records/roads-doc", "title=x", {}, "text/plain").status,
+            415);
+  EXPECT_EQ(call(pat, "POST", "/api/v1/records", "id=x", {}, "text/plain").status, 415);
 
   // Submit: reviewers see it in their queue; publishers cannot review.
   EXPECT_EQ(act(pia, "roads-doc", "submit").status, 404);
@@ -259,6 +264,7 @@ TEST_F(CatalogRoutesTest, WorkflowFromDraftToRetiredWithRightsAndVisibility) {
                     sv(c["to"]));
   EXPECT_EQ(steps, (std::vector<std::string>{
                        "created:pat:>draft", "updated:pat:draft>draft", "updated:pat:draft>draft",
+                       "updated:pat:draft>draft", "updated:pat:draft>draft",
                        "submitted:pat:draft>submitted", "returned:rita:submitted>draft",
                        "submitted:pat:draft>submitted", "approved:rita:submitted>published",
                        "retired:pat:published>retired", "reopened:pat:retired>draft",
@@ -266,8 +272,8 @@ TEST_F(CatalogRoutesTest, WorkflowFromDraftToRetiredWithRightsAndVisibility) {
   auto changes = history.json["changes"].at(1)["changes"];
   EXPECT_EQ(sv(changes["title"]["from"]), "Roads");
   EXPECT_EQ(sv(changes["title"]["to"]), "Main roads");
-  EXPECT_EQ(sv(history.json["changes"].at(4)["comment"]), "Add a licence");
-  EXPECT_EQ(num(history.json["changes"].at(9)["version"]), 10);
+  EXPECT_EQ(sv(history.json["changes"].at(6)["comment"]), "Add a licence");
+  EXPECT_EQ(num(history.json["changes"].at(11)["version"]), 12);
 
   // Lists by state and owner.
   EXPECT_EQ(ids(get(admin, "/api/v1/records", {{"state", "published"}, {"owner", "rita"}})),
@@ -464,6 +470,8 @@ TEST_F(CatalogRoutesTest, HarvestSourcesAreForAdminsOnly) {
   // Harvested records are published and read-only.
   auto listed = get(anon, "/api/v1/records", {{"source", "eu-maps"}});
   EXPECT_EQ(num(listed.json["numberMatched"]), 3);
+  EXPECT_EQ(num(get(anon, "/api/v1/records", {{"source", "local"}}).json["numberMatched"]), 0);
+  EXPECT_EQ(num(get(anon, "/api/v1/records", {{"source", "other"}}).json["numberMatched"]), 0);
   const std::string id = harvest::harvested_record_id("eu-maps", "rivers");
   auto rec = get(anon, "/api/v1/records/" + id);
   ASSERT_EQ(rec.status, 200) << rec.response.body;
