@@ -321,34 +321,11 @@ Response create_record(const State& st, Request& req) {
   reject_unknown_parameters(req, st.settings, {});
   const catalog::Actor actor = signed_in_actor(st, req, "register records");
   require_json_body(req);
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(req.body).get(doc) != simdjson::SUCCESS)
-    throw InvalidInput("invalid-json", "the body is not valid JSON", "body");
-  simdjson::dom::object obj;
-  if (doc.get_object().get(obj) != simdjson::SUCCESS)
-    throw InvalidInput("invalid-body", "the body must be a JSON object", "body");
-  // The id is ours to read; every other member is a RecordPatch member for the catalog.
-  std::optional<std::string> id;
-  std::string patch_json = "{";
-  for (auto member : obj) {
-    if (member.key == "id") {
-      std::string_view v;
-      if (member.value.get_string().get(v) != simdjson::SUCCESS)
-        throw InvalidInput("invalid-parameter-value", "id must be a string", "id");
-      id = std::string(v);
-      continue;
-    }
-    if (patch_json.size() > 1) patch_json += ',';
-    patch_json += protocol::json_quote(member.key);
-    patch_json += ':';
-    patch_json += simdjson::minify(member.value);
-  }
-  patch_json += '}';
-  if (!id) throw InvalidInput("missing-parameter", "the body needs the record's id", "id");
-  require_dataset_id(*id, "id");
-  const auto patch = catalog::parse_record_patch(patch_json);
-  const auto record = st.context.catalog.create(*id, patch, actor);
+  std::string id;
+  const auto patch = catalog::parse_record_patch(req.body, &id);
+  if (id.empty()) throw InvalidInput("missing-parameter", "the body needs the record's id", "id");
+  require_dataset_id(id, "id");
+  const auto record = st.context.catalog.create(id, patch, actor);
   Response res = record_response(st, req, record, 201);
   res.headers.set("Location", record_url(st.settings, req, record.id));
   return res;
