@@ -173,6 +173,7 @@ int run_serve(CommandLine& cl) {
   features.settings.max_limit = config.max_limit;
   ogc::register_records_routes(router, catalog_context);
   ogc::register_csw_routes(router, catalog_context);
+  ogc::add_catalog_to_features(features, catalog_context);
   ogc::register_features_routes(router, features);
 
   auto tile_cache = std::make_shared<tiles::TileCache>(tile_cache_settings(config));
