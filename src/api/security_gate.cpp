@@ -130,13 +130,14 @@ void require_role(const security::Principal& p, security::Role role) {
 
 namespace {
 
-// WMS and WMTS clients understand only their own exception reports, so refusals of those
+// WMS, WMTS and CSW clients understand only their own exception reports, so refusals of those
 // services are written in them; everything else gets problem+json.
-enum class RefusalForm { problem, wms, wmts };
+enum class RefusalForm { problem, wms, wmts, csw };
 RefusalForm refusal_form(const protocol::Route& route) {
   std::string_view p = route.pattern;
   if (p.ends_with("/wms")) return RefusalForm::wms;
   if (p.find("/wmts") != std::string_view::npos) return RefusalForm::wmts;
+  if (p.ends_with("/csw")) return RefusalForm::csw;
   return RefusalForm::problem;
 }
 
@@ -156,6 +157,12 @@ protocol::Response refusal_response(const security::Admission& admission,
       r = protocol::Response::text(
           protocol::ows_exception_report(protocol::ows_code::no_applicable_code, admission.code,
                                          admission.detail, "1.0.0"),
+          "application/xml; charset=UTF-8", status);
+      break;
+    case RefusalForm::csw:
+      r = protocol::Response::text(
+          protocol::ows10_exception_report(protocol::ows_code::no_applicable_code, admission.code,
+                                           admission.detail),
           "application/xml; charset=UTF-8", status);
       break;
     case RefusalForm::problem:

@@ -53,6 +53,37 @@ std::string ows_exception_report(std::string_view code, std::string_view locator
   return out;
 }
 
+std::string ows10_exception_report(std::string_view code, std::string_view locator,
+                                   std::string_view text, std::string_view version) {
+  std::string out;
+  out.reserve(512 + text.size());
+  out += R"(<?xml version="1.0" encoding="UTF-8"?>)"
+         "\n"
+         R"(<ows:ExceptionReport xmlns:ows="http://www.opengis.net/ows" )"
+         R"(xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" )"
+         R"(xsi:schemaLocation="http://www.opengis.net/ows )"
+         R"(http://schemas.opengis.net/ows/1.0.0/owsExceptionReport.xsd" version=")";
+  append_xml_escaped(out, version);
+  out += R"(" language="en">)"
+         "\n"
+         R"(  <ows:Exception exceptionCode=")";
+  append_xml_escaped(out, code);
+  out += '"';
+  if (!locator.empty()) {
+    out += R"( locator=")";
+    append_xml_escaped(out, locator);
+    out += '"';
+  }
+  out += ">\n";
+  if (!text.empty()) {
+    out += "    <ows:ExceptionText>";
+    append_xml_escaped(out, text);
+    out += "</ows:ExceptionText>\n";
+  }
+  out += "  </ows:Exception>\n</ows:ExceptionReport>\n";
+  return out;
+}
+
 std::string wms_exception_report(std::string_view code, std::string_view locator,
                                  std::string_view text) {
   std::string out;
@@ -87,6 +118,12 @@ Response ows_exception_response(const Error& e, std::string_view version) {
 Response wms_exception_response(const Error& e) {
   return Response::text(wms_exception_report(ows_exception_code(e), e.parameter(), e.detail()),
                         "text/xml; charset=UTF-8", http_status(e));
+}
+
+Response ows10_exception_response(const Error& e, std::string_view version) {
+  return Response::text(
+      ows10_exception_report(ows_exception_code(e), e.parameter(), e.detail(), version),
+      "application/xml; charset=UTF-8", http_status(e));
 }
 
 }  // namespace shikong::protocol

@@ -38,6 +38,11 @@ std::string_view ows_exception_code(const Error& e);
 // `version` is the report's version attribute (the service's version, e.g. "1.0.0" for WMTS).
 std::string ows_exception_report(std::string_view code, std::string_view locator,
                                  std::string_view text, std::string_view version = "2.0.0");
+// The OWS Common 1.0 form CSW 2.0.2 uses: <ows:ExceptionReport
+// xmlns:ows="http://www.opengis.net/ows" version="1.2.0" ...> with the same Exception/ExceptionText
+// children.
+std::string ows10_exception_report(std::string_view code, std::string_view locator,
+                                   std::string_view text, std::string_view version = "1.2.0");
 // <ServiceExceptionReport version="1.3.0" xmlns="http://www.opengis.net/ogc">
 // <ServiceException code=".." locator="..">text</ServiceException></ServiceExceptionReport>
 std::string wms_exception_report(std::string_view code, std::string_view locator,
@@ -46,5 +51,7 @@ std::string wms_exception_report(std::string_view code, std::string_view locator
 // Responses carrying those reports (application/xml; WMS: text/xml), status from the Error.
 Response ows_exception_response(const Error& e, std::string_view version = "2.0.0");
 Response wms_exception_response(const Error& e);
+// The OWS 1.0 report (CSW) as application/xml, status from the Error.
+Response ows10_exception_response(const Error& e, std::string_view version = "1.2.0");
 
 }  // namespace shikong::protocol
