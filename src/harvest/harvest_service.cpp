@@ -305,9 +305,8 @@ void HarvestService::Impl::apply(const storage::HarvestSource& source,
     }
     if (existing && existing->state == catalog::RecordState::published &&
         existing->source_id == source.id) {
-      // The source's own date says it did not change; without one, the content does.
-      if ((remote_date && existing->updated == r.updated) ||
-          content_of(*existing) == content_of(r)) {
+      // The source's own date says whether it changed; without one, the content does.
+      if (remote_date ? existing->updated == r.updated : content_of(*existing) == content_of(r)) {
         ++run.unchanged;
         continue;
       }

@@ -409,16 +409,15 @@ std::string member_str(object o, std::string_view key) {
   return str(e);
 }
 
-std::optional<object> member_obj(object o, std::string_view key) {
-  object v;
-  if (o.at_key(key).get_object().get(v) != simdjson::SUCCESS) return std::nullopt;
-  return v;
+// Members by out-parameter: simdjson's views wrapped in std::optional temporaries confuse
+// GCC's release-mode flow analysis (dangling-pointer, maybe-uninitialized), and a range-for
+// over `*optional_temporary` would really dangle.
+bool member_obj(object o, std::string_view key, object& out) {
+  return o.at_key(key).get_object().get(out) == simdjson::SUCCESS;
 }
 
-std::optional<array> member_arr(object o, std::string_view key) {
-  array v;
-  if (o.at_key(key).get_array().get(v) != simdjson::SUCCESS) return std::nullopt;
-  return v;
+bool member_arr(object o, std::string_view key, array& out) {
+  return o.at_key(key).get_array().get(out) == simdjson::SUCCESS;
 }
 
 // A feature id is a string or a number in GeoJSON.
@@ -447,11 +446,13 @@ void positions(element e, Envelope& env, int depth) {
 
 std::optional<Envelope> geometry_extent(object f) {
   Envelope env;
-  if (auto g = member_obj(f, "geometry")) {
+  object g;
+  if (member_obj(f, "geometry", g)) {
     element coords;
-    if (g->at_key("coordinates").get(coords) == simdjson::SUCCESS) positions(coords, env, 0);
-    if (auto geoms = member_arr(*g, "geometries"))
-      for (auto sub : *geoms) {
+    if (g.at_key("coordinates").get(coords) == simdjson::SUCCESS) positions(coords, env, 0);
+    array geoms;
+    if (member_arr(g, "geometries", geoms))
+      for (auto sub : geoms) {
         object so;
         element c;
         if (sub.get_object().get(so) == simdjson::SUCCESS &&
@@ -460,9 +461,10 @@ std::optional<Envelope> geometry_extent(object f) {
       }
   }
   if (env.empty()) {
-    if (auto bbox = member_arr(f, "bbox"); bbox && bbox->size() >= 4) {
+    array bbox;
+    if (member_arr(f, "bbox", bbox) && bbox.size() >= 4) {
       std::vector<double> v;
-      for (auto x : *bbox) {
+      for (auto x : bbox) {
         double d = 0;
         if (x.get_double().get(d) != simdjson::SUCCESS) return std::nullopt;
         v.push_back(d);
@@ -476,11 +478,14 @@ std::optional<Envelope> geometry_extent(object f) {
 }
 
 std::optional<Interval> json_time(object f) {
-  auto t = member_obj(f, "time");
-  if (!t) return std::nullopt;
-  if (auto iv = member_arr(*t, "interval"); iv && iv->size() == 2) {
+  object t;
+  if (!member_obj(f, "time", t)) return std::nullopt;
+  array iv;
+  if (member_arr(t, "interval", iv) && iv.size() == 2) {
     Interval out;
-    element s = iv->at(0).value_unsafe(), e = iv->at(1).value_unsafe();
+    element s, e;
+    if (iv.at(0).get(s) != simdjson::SUCCESS || iv.at(1).get(e) != simdjson::SUCCESS)
+      return std::nullopt;
     if (s.is_string() && str(s) != "..")
       if (auto p = remote_time(str(s))) out.start = p->instant;
     if (e.is_string() && str(e) != "..")
@@ -489,16 +494,16 @@ std::optional<Interval> json_time(object f) {
     return out;
   }
   for (auto key : {"timestamp", "date"}) {
-    if (auto p = remote_time(member_str(*t, key))) return Interval{p->instant, end_of(*p)};
+    if (auto p = remote_time(member_str(t, key))) return Interval{p->instant, end_of(*p)};
   }
   return std::nullopt;
 }
 
 std::vector<std::string> string_list(object o, std::string_view key) {
   std::vector<std::string> out;
-  auto a = member_arr(o, key);
-  if (!a) return out;
-  for (auto e : *a) {
+  array a;
+  if (!member_arr(o, key, a)) return out;
+  for (auto e : a) {
     if (e.is_string()) {
       add_unique(out, str(e));
       continue;
@@ -530,7 +535,8 @@ void parse_json(JsonPage& jp, std::string_view json) {
   if (doc.get_object().get(jp.root) != simdjson::SUCCESS)
     malformed("The source's answer is not a JSON object.");
   auto type = member_str(jp.root, "type");
-  if (type != "FeatureCollection" || !member_arr(jp.root, "features"))
+  array features;
+  if (type != "FeatureCollection" || !member_arr(jp.root, "features", features))
     malformed("The source's answer is not a GeoJSON FeatureCollection of records.");
 }
 
@@ -538,11 +544,11 @@ void parse_json(JsonPage& jp, std::string_view json) {
 // contact. A plain Records server may have no publisher entry: its first contact's organisation
 // stands in (`fallback`); our own encoding always writes one when there is a publisher.
 void apply_contacts(object props, Record& r, bool fallback) {
-  auto contacts = member_arr(props, "contacts");
-  if (!contacts) return;
+  array contacts;
+  if (!member_arr(props, "contacts", contacts)) return;
   bool have_contact = false;
   std::string first_org;
-  for (auto c : *contacts) {
+  for (auto c : contacts) {
     object co;
     if (c.get_object().get(co) != simdjson::SUCCESS) continue;
     std::vector<std::string> roles = string_list(co, "roles");
@@ -560,9 +566,9 @@ void apply_contacts(object props, Record& r, bool fallback) {
     if (!roles.empty()) r.contact.role = roles.front();
     for (auto [key, field] : {std::pair{"emails", &catalog::Contact::email},
                               std::pair{"phones", &catalog::Contact::phone}}) {
-      auto list = member_arr(co, key);
-      if (!list) continue;
-      for (auto v : *list) {
+      array list;
+      if (!member_arr(co, key, list)) continue;
+      for (auto v : list) {
         object vo;
         std::string value =
             v.get_object().get(vo) == simdjson::SUCCESS ? member_str(vo, "value") : str(v);
@@ -587,8 +593,9 @@ bool one_of(const std::vector<std::string_view>& list, std::string_view v) {
 // properties.shikong: what our Records encoding adds beyond the standard so that another node
 // reads a record whole. The record stays of kind "shikong" (where it came from).
 void read_shikong_member(object props, Record& r) {
-  auto sk = member_obj(props, "shikong");
-  if (!sk) return;
+  object skv;
+  if (!member_obj(props, "shikong", skv)) return;
+  const object* sk = &skv;
   std::string access = trim(member_str(*sk, "access"));
   if (one_of({"public", "registered", "restricted", "private"}, access)) r.access = access;
   std::string licence = trim(member_str(*sk, "licence"));
@@ -610,7 +617,9 @@ Page parse_items(std::string_view json, std::string_view url, bool shikong) {
   parse_json(jp, json);
   Page page;
   std::string kind = shikong ? "shikong" : "records";
-  for (auto fe : *member_arr(jp.root, "features")) {
+  array features;
+  if (!member_arr(jp.root, "features", features)) return page;
+  for (auto fe : features) {
     object f;
     if (fe.get_object().get(f) != simdjson::SUCCESS) {
       ++page.rejected;
@@ -619,8 +628,9 @@ Page parse_items(std::string_view json, std::string_view url, bool shikong) {
     Record r;
     r.kind = kind;
     r.external_id = id_of(f);
-    auto props = member_obj(f, "properties");
-    if (props) {
+    object props_v;
+    if (member_obj(f, "properties", props_v)) {
+      const object* props = &props_v;
       r.title = collapse(member_str(*props, "title"));
       r.abstract = trim(member_str(*props, "description"));
       r.keywords = string_list(*props, "keywords");
@@ -632,17 +642,18 @@ Page parse_items(std::string_view json, std::string_view url, bool shikong) {
       r.formats = string_list(*props, "formats");
       r.licence = trim(member_str(*props, "license"));
       std::string lang = member_str(*props, "language");
-      if (lang.empty())
-        if (auto lo = member_obj(*props, "language")) lang = member_str(*lo, "code");
+      object lo;
+      if (lang.empty() && member_obj(*props, "language", lo)) lang = member_str(lo, "code");
       if (!lang.empty()) r.language = lang;
       // themes: concepts of the ISO topic scheme give the topic; others become keywords.
-      if (auto themes = member_arr(*props, "themes"))
-        for (auto th : *themes) {
+      array themes;
+      if (member_arr(*props, "themes", themes))
+        for (auto th : themes) {
           object to;
-          if (th.get_object().get(to) != simdjson::SUCCESS) continue;
-          auto concepts = member_arr(to, "concepts");
-          if (!concepts) continue;
-          for (auto c : *concepts) {
+          array concepts;
+          if (th.get_object().get(to) != simdjson::SUCCESS || !member_arr(to, "concepts", concepts))
+            continue;
+          for (auto c : concepts) {
             object co;
             std::string id =
                 c.get_object().get(co) == simdjson::SUCCESS ? member_str(co, "id") : str(c);
@@ -659,8 +670,9 @@ Page parse_items(std::string_view json, std::string_view url, bool shikong) {
     r.extent = geometry_extent(f);
     r.time_extent = json_time(f);
     std::string self, alternate;
-    if (auto links = member_arr(f, "links"))
-      for (auto le : *links) {
+    array links;
+    if (member_arr(f, "links", links))
+      for (auto le : links) {
         object lo;
         if (le.get_object().get(lo) != simdjson::SUCCESS) continue;
         std::string rel = member_str(lo, "rel");
@@ -695,8 +707,9 @@ Page parse_items(std::string_view json, std::string_view url, bool shikong) {
     }
     page.records.push_back(std::move(r));
   }
-  if (auto links = member_arr(jp.root, "links"))
-    for (auto le : *links) {
+  array links;
+  if (member_arr(jp.root, "links", links))
+    for (auto le : links) {
       object lo;
       if (le.get_object().get(lo) != simdjson::SUCCESS) continue;
       if (member_str(lo, "rel") == "next") {
