@@ -710,6 +710,9 @@ def test_uploads_private_registered_and_jobs(make_server):
     job_id = r.json()["id"]
     job = wait_job(olga, job_id)
     assert job["state"] == "succeeded", job
+    # An upload is a draft until published (the workflow is tested in test_records_api.py);
+    # from here on this test is about access levels.
+    assert admin.post("/api/v1/records/olga-private/publish", {}).status == 200
     # Jobs are their owner's (and admins').
     assert Client(s).get(f"/api/v1/jobs/{job_id}").status == 404
     assert paul.get(f"/api/v1/jobs/{job_id}").status == 404
