@@ -1412,7 +1412,8 @@ SearchResult SearchService::search(const SearchQuery& query) const {
     for (int f = 0; f < kFields; ++f) avg[f] = ix.avg_len(f);
     for (const auto& p : plans) {
       for (const auto* list : {&p.all_of, &p.any_of}) {
-        for (const auto& [t, weight] : *list) {
+        for (const auto& [t, term_weight] : *list) {
+          const double weight = term_weight;  // a lambda may not capture a structured binding
           const Term& term = ix.terms[t];
           const double df = term.live_df;
           const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
