@@ -1,5 +1,6 @@
 // shikong: one binary with subcommands (serve, import, export, datasets, info, user, key, tiles,
-// style, record, harvest). Common options --data and --config are read here; each subcommand parses its own.
+// style, record, harvest). Common options --data and --config are read here; each subcommand parses
+// its own.
 #include <cstdio>
 #include <cstring>
 #include <exception>

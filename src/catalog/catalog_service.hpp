@@ -22,7 +22,7 @@ namespace shikong::catalog {
 
 // Who acts, as far as the workflow cares (adapters fill it from the security principal).
 struct Actor {
-  std::string user;  // "" for anonymous
+  std::string user;        // "" for anonymous
   bool publisher = false;  // may register records and submit them
   bool reviewer = false;   // may approve or return submissions
   bool admin = false;      // may do everything, including publishing directly

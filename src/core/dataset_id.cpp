@@ -8,7 +8,9 @@ namespace shikong {
 
 namespace {
 // Names the OGC API uses for collections that are not datasets.
-bool is_reserved(std::string_view id) { return id == "catalog"; }
+bool is_reserved(std::string_view id) {
+  return id == "catalog";
+}
 }  // namespace
 
 bool is_valid_dataset_id(std::string_view id) {

@@ -13,8 +13,8 @@
 namespace shikong {
 
 struct FetchRequest {
-  std::string method = "GET";  // GET or POST
-  std::string url;             // http:// or https://
+  std::string method = "GET";                                // GET or POST
+  std::string url;                                           // http:// or https://
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. If-None-Match, Accept
   std::string body;                                          // for POST
   std::chrono::milliseconds timeout{15000};                  // whole exchange, redirects included
@@ -27,8 +27,8 @@ struct FetchRequest {
 };
 
 struct FetchResponse {
-  int status = 0;          // 200, 304, ...; redirects are followed, never returned
-  std::string final_url;   // after redirects
+  int status = 0;         // 200, 304, ...; redirects are followed, never returned
+  std::string final_url;  // after redirects
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
 

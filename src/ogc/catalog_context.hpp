@@ -21,8 +21,9 @@ struct CatalogContext {
   search::SearchService& search;
   harvest::HarvestService* harvester = nullptr;  // null: no harvest routes
   // Who calls, for the workflow (filled from the security principal by app/).
-  std::function<catalog::Actor(const protocol::Request&)> actor_of =
-      [](const protocol::Request&) { return catalog::Actor{}; };
+  std::function<catalog::Actor(const protocol::Request&)> actor_of = [](const protocol::Request&) {
+    return catalog::Actor{};
+  };
   // Whether the caller may see a record: workflow state (CatalogService::visible) and access
   // level together. A record for which it returns false is unknown to the caller (404, absent
   // from lists, counts and facets).

@@ -24,14 +24,14 @@ namespace shikong::search {
 
 // Queryables of records for Expr filters (CSW, CQL): Expr::field holds one of these.
 enum class Queryable : std::size_t {
-  any_text,     // every indexed text (LIKE '%w%' and = use the index; other patterns scan)
+  any_text,  // every indexed text (LIKE '%w%' and = use the index; other patterns scan)
   title,
   abstract,
-  subject,      // keywords and topic
-  type,         // dc:type
+  subject,  // keywords and topic
+  type,     // dc:type
   format,
-  identifier,   // record id
-  modified,     // record updated (Instant)
+  identifier,  // record id
+  modified,    // record updated (Instant)
   created,
   publisher,
   licence,
@@ -40,9 +40,9 @@ enum class Queryable : std::size_t {
   kind,
   access,
   state,
-  source,       // harvest source id
-  bbox,         // Expr::bbox / Expr::geometry envelope vs the record extent
-  time          // Expr::time vs the record time extent
+  source,  // harvest source id
+  bbox,    // Expr::bbox / Expr::geometry envelope vs the record extent
+  time     // Expr::time vs the record time extent
 };
 std::string_view to_string(Queryable q);
 
@@ -105,11 +105,12 @@ class SearchService {
   SearchResult search(const SearchQuery& query) const;
   // Completions of a prefix (≥ 1 character) among titles, keywords and place names, most
   // frequent first, each one a word or phrase as written.
-  std::vector<std::string> suggest(std::string_view prefix, std::size_t limit,
-                                   const std::function<bool(const catalog::Record&)>& visible) const;
+  std::vector<std::string> suggest(
+      std::string_view prefix, std::size_t limit,
+      const std::function<bool(const catalog::Record&)>& visible) const;
   // Keywords and topics with their number of visible records, most frequent first.
-  std::vector<FacetCount> tag_cloud(std::size_t limit,
-                                    const std::function<bool(const catalog::Record&)>& visible) const;
+  std::vector<FacetCount> tag_cloud(
+      std::size_t limit, const std::function<bool(const catalog::Record&)>& visible) const;
   // Records related to `id`: shared keywords and topic, overlapping extent and time, and usage
   // together; best first, `id` itself excluded.
   std::vector<SearchHit> related(std::string_view id, std::size_t limit,
