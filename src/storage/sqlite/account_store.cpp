@@ -23,6 +23,8 @@ namespace shikong::storage {
 namespace {
 
 using sqlite::Db;
+using sqlite::ResetOnExit;
+using sqlite::sql;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
@@ -86,24 +88,6 @@ constexpr std::string_view kKeyColumns =
     "id, key_hash, owner, name, referers_json, ips_json, quotas_json, expires, disabled, created,"
     " updated, last_used";
 constexpr std::string_view kAuditColumns = "seq, at, actor, action, target, ip, outcome, detail";
-
-std::string sql(std::string_view a, std::string_view b = {}, std::string_view c = {}) {
-  std::string out;
-  out.reserve(a.size() + b.size() + c.size());
-  out.append(a).append(b).append(c);
-  return out;
-}
-
-// An empty string_view may carry a null pointer, which SQLite would bind as NULL.
-void bind_str(Stmt& s, int i, std::string_view v) {
-  s.bind_text(i, v.data() != nullptr ? v : std::string_view(""));
-}
-
-// Resets a cached statement when the scope ends, so no read stays open after a throw.
-struct ResetOnExit {
-  Stmt& s;
-  ~ResetOnExit() { s.reset(); }
-};
 
 // Steps a write; a uniqueness violation becomes `conflict`, anything else an InternalError.
 void step_write(Db& db, Stmt& s, const Conflict* conflict = nullptr) {
@@ -181,7 +165,7 @@ class SqliteAccountStore final : public AccountStore {
     std::lock_guard lock(mutex_);
     Stmt& s = db_.cached(sql("SELECT ", kUserColumns, " FROM users WHERE name = ?1"));
     ResetOnExit r{s};
-    bind_str(s, 1, name);
+    s.bind_text(1, name);
     if (!s.step()) return std::nullopt;
     return read_user(s);
   }
@@ -201,7 +185,7 @@ class SqliteAccountStore final : public AccountStore {
     {
       Stmt& s = db_.cached("DELETE FROM users WHERE name = ?1");
       ResetOnExit r{s};
-      bind_str(s, 1, name);
+      s.bind_text(1, name);
       step_write(db_, s);
       if (db_.changes() == 0) throw user_not_found();
     }
@@ -229,10 +213,10 @@ class SqliteAccountStore final : public AccountStore {
     Stmt& s = db_.cached(sql("INSERT OR REPLACE INTO sessions (", kSessionColumns,
                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
     ResetOnExit r{s};
-    bind_str(s, 1, x.token_hash);
-    bind_str(s, 2, x.user);
-    bind_str(s, 3, x.csrf_token);
-    bind_str(s, 4, x.ip);
+    s.bind_text(1, x.token_hash);
+    s.bind_text(2, x.user);
+    s.bind_text(3, x.csrf_token);
+    s.bind_text(4, x.ip);
     s.bind_int(5, x.created.micros);
     s.bind_int(6, x.expires.micros);
     s.bind_int(7, x.last_seen.micros);
@@ -243,7 +227,7 @@ class SqliteAccountStore final : public AccountStore {
     std::lock_guard lock(mutex_);
     Stmt& s = db_.cached(sql("SELECT ", kSessionColumns, " FROM sessions WHERE token_hash = ?1"));
     ResetOnExit r{s};
-    bind_str(s, 1, token_hash);
+    s.bind_text(1, token_hash);
     if (!s.step()) return std::nullopt;
     SessionRecord x;
     x.token_hash = s.col_text(0);
@@ -304,7 +288,7 @@ class SqliteAccountStore final : public AccountStore {
     std::lock_guard lock(mutex_);
     Stmt& s = db_.cached(sql("SELECT ", kKeyColumns, " FROM api_keys WHERE id = ?1"));
     ResetOnExit r{s};
-    bind_str(s, 1, id);
+    s.bind_text(1, id);
     if (!s.step()) return std::nullopt;
     return read_key(s);
   }
@@ -313,7 +297,7 @@ class SqliteAccountStore final : public AccountStore {
     std::lock_guard lock(mutex_);
     Stmt& s = db_.cached(sql("SELECT ", kKeyColumns, " FROM api_keys WHERE key_hash = ?1"));
     ResetOnExit r{s};
-    bind_str(s, 1, key_hash);
+    s.bind_text(1, key_hash);
     if (!s.step()) return std::nullopt;
     return read_key(s);
   }
@@ -324,7 +308,7 @@ class SqliteAccountStore final : public AccountStore {
                             : db_.cached(sql("SELECT ", kKeyColumns,
                                              " FROM api_keys WHERE owner = ?1 ORDER BY id"));
     ResetOnExit r{s};
-    if (!owner.empty()) bind_str(s, 1, owner);
+    if (!owner.empty()) s.bind_text(1, owner);
     std::vector<ApiKeyRecord> out;
     while (s.step()) out.push_back(read_key(s));
     return out;
@@ -336,7 +320,7 @@ class SqliteAccountStore final : public AccountStore {
     {
       Stmt& s = db_.cached("DELETE FROM api_keys WHERE id = ?1");
       ResetOnExit r{s};
-      bind_str(s, 1, id);
+      s.bind_text(1, id);
       step_write(db_, s);
       if (db_.changes() == 0) throw key_not_found();
     }
@@ -357,9 +341,9 @@ class SqliteAccountStore final : public AccountStore {
     ResetOnExit r{s};
     for (const UsageRow& d : deltas) {
       s.reset();
-      bind_str(s, 1, d.key_id);
-      bind_str(s, 2, d.day);
-      bind_str(s, 3, d.service);
+      s.bind_text(1, d.key_id);
+      s.bind_text(2, d.day);
+      s.bind_text(3, d.service);
       s.bind_int(4, d.count);
       s.bind_int(5, d.denied);
       step_write(db_, s);
@@ -379,9 +363,9 @@ class SqliteAccountStore final : public AccountStore {
     text += " ORDER BY day, key_id, service";
     Stmt& s = db_.cached(text);
     ResetOnExit r{s};
-    if (!key_id.empty()) bind_str(s, 1, key_id);
-    if (!from_day.empty()) bind_str(s, 2, from_day);
-    if (!to_day.empty()) bind_str(s, 3, to_day);
+    if (!key_id.empty()) s.bind_text(1, key_id);
+    if (!from_day.empty()) s.bind_text(2, from_day);
+    if (!to_day.empty()) s.bind_text(3, to_day);
     std::vector<UsageRow> out;
     while (s.step()) {
       UsageRow u;
@@ -407,9 +391,9 @@ class SqliteAccountStore final : public AccountStore {
     for (const GrantRecord& g : grants) {
       s.reset();
       // The dataset named by the call wins over the records' own field.
-      bind_str(s, 1, dataset_id);
-      bind_str(s, 2, g.kind);
-      bind_str(s, 3, g.grantee);
+      s.bind_text(1, dataset_id);
+      s.bind_text(2, g.kind);
+      s.bind_text(3, g.grantee);
       step_write(db_, s);
     }
     s.reset();
@@ -422,7 +406,7 @@ class SqliteAccountStore final : public AccountStore {
         "SELECT dataset_id, kind, grantee FROM grants WHERE dataset_id = ?1"
         " ORDER BY kind, grantee");
     ResetOnExit r{s};
-    bind_str(s, 1, dataset_id);
+    s.bind_text(1, dataset_id);
     std::vector<GrantRecord> out;
     while (s.step())
       out.push_back(GrantRecord{std::string(s.col_text(0)), std::string(s.col_text(1)),
@@ -443,10 +427,10 @@ class SqliteAccountStore final : public AccountStore {
         "INSERT OR REPLACE INTO bans (dimension, value, until, reason, created)"
         " VALUES (?1, ?2, ?3, ?4, ?5)");
     ResetOnExit r{s};
-    bind_str(s, 1, b.dimension);
-    bind_str(s, 2, b.value);
+    s.bind_text(1, b.dimension);
+    s.bind_text(2, b.value);
     s.bind_int(3, b.until.micros);
-    bind_str(s, 4, b.reason);
+    s.bind_text(4, b.reason);
     s.bind_int(5, b.created.micros);
     step_write(db_, s);
   }
@@ -475,8 +459,8 @@ class SqliteAccountStore final : public AccountStore {
     std::lock_guard lock(mutex_);
     Stmt& s = db_.cached("DELETE FROM bans WHERE dimension = ?1 AND value = ?2");
     ResetOnExit r{s};
-    bind_str(s, 1, dimension);
-    bind_str(s, 2, value);
+    s.bind_text(1, dimension);
+    s.bind_text(2, value);
     step_write(db_, s);
   }
 
@@ -487,7 +471,7 @@ class SqliteAccountStore final : public AccountStore {
     Stmt& s = db_.cached(
         "INSERT OR REPLACE INTO services (service, enabled, updated) VALUES (?1, ?2, ?3)");
     ResetOnExit r{s};
-    bind_str(s, 1, x.service);
+    s.bind_text(1, x.service);
     s.bind_int(2, x.enabled ? 1 : 0);
     s.bind_int(3, x.updated.micros);
     step_write(db_, s);
@@ -513,12 +497,12 @@ class SqliteAccountStore final : public AccountStore {
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     ResetOnExit r{s};
     s.bind_int(1, e.at.micros);
-    bind_str(s, 2, e.actor);
-    bind_str(s, 3, e.action);
-    bind_str(s, 4, e.target);
-    bind_str(s, 5, e.ip);
-    bind_str(s, 6, e.outcome);
-    bind_str(s, 7, e.detail);
+    s.bind_text(2, e.actor);
+    s.bind_text(3, e.action);
+    s.bind_text(4, e.target);
+    s.bind_text(5, e.ip);
+    s.bind_text(6, e.outcome);
+    s.bind_text(7, e.detail);
     step_write(db_, s);
     return db_.last_insert_rowid();
   }
@@ -537,9 +521,9 @@ class SqliteAccountStore final : public AccountStore {
     s.bind_int(1, q.after_seq);
     if (q.from) s.bind_int(2, q.from->micros);
     if (q.to) s.bind_int(3, q.to->micros);
-    if (!q.actor.empty()) bind_str(s, 4, q.actor);
-    if (!q.action.empty()) bind_str(s, 5, q.action);
-    if (!q.target.empty()) bind_str(s, 6, q.target);
+    if (!q.actor.empty()) s.bind_text(4, q.actor);
+    if (!q.action.empty()) s.bind_text(5, q.action);
+    if (!q.target.empty()) s.bind_text(6, q.target);
     // SQLite reads a negative LIMIT as none, which is what -1 means here.
     s.bind_int(7, q.limit < 0 ? -1 : q.limit);
     std::vector<AuditEvent> out;
@@ -589,16 +573,16 @@ class SqliteAccountStore final : public AccountStore {
   void run(const std::string& text, std::string_view value) {
     Stmt& s = db_.cached(text);
     ResetOnExit r{s};
-    bind_str(s, 1, value);
+    s.bind_text(1, value);
     step_write(db_, s);
   }
 
   static void bind_user(Stmt& s, const UserRecord& u) {
-    bind_str(s, 1, u.name);
-    bind_str(s, 2, u.display_name);
-    bind_str(s, 3, u.email);
-    bind_str(s, 4, u.password_hash);
-    bind_str(s, 5, u.role);
+    s.bind_text(1, u.name);
+    s.bind_text(2, u.display_name);
+    s.bind_text(3, u.email);
+    s.bind_text(4, u.password_hash);
+    s.bind_text(5, u.role);
     s.bind_text(6, strings_to_json(u.groups));
     s.bind_int(7, u.disabled ? 1 : 0);
     s.bind_int(8, u.failed_logins);
@@ -609,10 +593,10 @@ class SqliteAccountStore final : public AccountStore {
   }
 
   static void bind_key(Stmt& s, const ApiKeyRecord& k) {
-    bind_str(s, 1, k.id);
-    bind_str(s, 2, k.key_hash);
-    bind_str(s, 3, k.owner);
-    bind_str(s, 4, k.name);
+    s.bind_text(1, k.id);
+    s.bind_text(2, k.key_hash);
+    s.bind_text(3, k.owner);
+    s.bind_text(4, k.name);
     s.bind_text(5, strings_to_json(k.referers));
     s.bind_text(6, strings_to_json(k.ips));
     s.bind_text(7, quotas_to_json(k.quotas));

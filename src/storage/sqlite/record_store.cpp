@@ -19,6 +19,8 @@ namespace shikong::storage {
 namespace {
 
 using sqlite::Db;
+using sqlite::ResetOnExit;
+using sqlite::sql;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
@@ -30,23 +32,6 @@ constexpr std::string_view kSourceColumns =
 constexpr std::string_view kRunColumns =
     "id, source_id, started, finished, status, added, updated, unchanged, retired, rejected,"
     " message";
-
-std::string sql(std::string_view a, std::string_view b = {}, std::string_view c = {}) {
-  std::string out;
-  out.append(a).append(b).append(c);
-  return out;
-}
-
-// An empty string_view may carry a null pointer, which SQLite would bind as NULL.
-void bind_str(Stmt& s, int i, std::string_view v) {
-  s.bind_text(i, v.data() != nullptr ? v : std::string_view(""));
-}
-
-// Resets a cached statement when the scope ends, so no read stays open after a throw.
-struct ResetOnExit {
-  Stmt& s;
-  ~ResetOnExit() { s.reset(); }
-};
 
 void step_write(Db& db, Stmt& s) {
   int rc = s.step_rc();
@@ -192,7 +177,7 @@ class SqliteRecordStore final : public RecordStore {
         "SELECT record_id, version, actor, action, from_state, to_state, comment, diff_json, at"
         " FROM record_changes WHERE record_id = ?1 ORDER BY n");
     ResetOnExit r{s};
-    bind_str(s, 1, id);
+    s.bind_text(1, id);
     std::vector<RecordChange> out;
     while (s.step()) {
       RecordChange c;
@@ -225,7 +210,7 @@ class SqliteRecordStore final : public RecordStore {
     std::lock_guard lock(mutex_);
     Stmt& s = db_.cached(sql("SELECT ", kSourceColumns, " FROM harvest_sources WHERE id = ?1"));
     ResetOnExit r{s};
-    bind_str(s, 1, id);
+    s.bind_text(1, id);
     if (!s.step()) return std::nullopt;
     return read_source(s);
   }
@@ -236,22 +221,22 @@ class SqliteRecordStore final : public RecordStore {
         db_.cached(sql("INSERT OR REPLACE INTO harvest_sources (", kSourceColumns,
                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
     ResetOnExit r{s};
-    bind_str(s, 1, h.id);
-    bind_str(s, 2, h.kind);
-    bind_str(s, 3, h.url);
-    bind_str(s, 4, h.title);
+    s.bind_text(1, h.id);
+    s.bind_text(2, h.kind);
+    s.bind_text(3, h.url);
+    s.bind_text(4, h.title);
     s.bind_int(5, h.allow_private ? 1 : 0);
     s.bind_int(6, h.interval_minutes);
     s.bind_int(7, h.enabled ? 1 : 0);
-    bind_str(s, 8, h.etag);
-    bind_str(s, 9, h.last_modified);
+    s.bind_text(8, h.etag);
+    s.bind_text(9, h.last_modified);
     if (h.last_run)
       s.bind_int(10, h.last_run->micros);
     else
       s.bind_null(10);
-    bind_str(s, 11, h.last_status);
-    bind_str(s, 12, h.last_message);
-    bind_str(s, 13, h.created_by);
+    s.bind_text(11, h.last_status);
+    s.bind_text(12, h.last_message);
+    s.bind_text(13, h.created_by);
     s.bind_int(14, h.created.micros);
     step_write(db_, s);
   }
@@ -262,14 +247,14 @@ class SqliteRecordStore final : public RecordStore {
     Stmt& s = db_.cached("DELETE FROM harvest_sources WHERE id = ?1");
     {
       ResetOnExit r{s};
-      bind_str(s, 1, id);
+      s.bind_text(1, id);
       step_write(db_, s);
     }
     const bool found = db_.changes() > 0;
     Stmt& runs = db_.cached("DELETE FROM harvest_runs WHERE source_id = ?1");
     {
       ResetOnExit r{runs};
-      bind_str(runs, 1, id);
+      runs.bind_text(1, id);
       step_write(db_, runs);
     }
     tx.commit();
@@ -282,16 +267,16 @@ class SqliteRecordStore final : public RecordStore {
         "INSERT INTO harvest_runs (source_id, started, finished, status, added, updated,"
         " unchanged, retired, rejected, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     ResetOnExit r{s};
-    bind_str(s, 1, run.source_id);
+    s.bind_text(1, run.source_id);
     s.bind_int(2, run.started.micros);
     s.bind_int(3, run.finished.micros);
-    bind_str(s, 4, run.status);
+    s.bind_text(4, run.status);
     s.bind_int(5, run.added);
     s.bind_int(6, run.updated);
     s.bind_int(7, run.unchanged);
     s.bind_int(8, run.retired);
     s.bind_int(9, run.rejected);
-    bind_str(s, 10, run.message);
+    s.bind_text(10, run.message);
     step_write(db_, s);
     HarvestRun out = run;
     out.id = db_.last_insert_rowid();
@@ -304,7 +289,7 @@ class SqliteRecordStore final : public RecordStore {
     Stmt& s = db_.cached(sql("SELECT ", kRunColumns,
                              " FROM harvest_runs WHERE source_id = ?1 ORDER BY id DESC LIMIT ?2"));
     ResetOnExit r{s};
-    bind_str(s, 1, source_id);
+    s.bind_text(1, source_id);
     s.bind_int(2,
                limit > static_cast<std::size_t>(INT64_MAX) ? -1 : static_cast<std::int64_t>(limit));
     std::vector<HarvestRun> out;
@@ -325,9 +310,9 @@ class SqliteRecordStore final : public RecordStore {
     for (const UsageDelta& d : deltas) {
       if (d.count == 0) continue;
       s.reset();
-      bind_str(s, 1, d.dataset_id);
-      bind_str(s, 2, d.day);
-      bind_str(s, 3, to_string(d.kind));
+      s.bind_text(1, d.dataset_id);
+      s.bind_text(2, d.day);
+      s.bind_text(3, to_string(d.kind));
       s.bind_int(4, d.count);
       step_write(db_, s);
     }
@@ -347,8 +332,8 @@ class SqliteRecordStore final : public RecordStore {
       if (x == y) continue;
       s.reset();
       // Stored in order, so (a, b) and (b, a) are one pair.
-      bind_str(s, 1, x < y ? x : y);
-      bind_str(s, 2, x < y ? y : x);
+      s.bind_text(1, x < y ? x : y);
+      s.bind_text(2, x < y ? y : x);
       step_write(db_, s);
     }
     s.reset();
@@ -373,7 +358,7 @@ class SqliteRecordStore final : public RecordStore {
         " (SELECT DISTINCT day FROM usage_daily WHERE dataset_id = ?1 ORDER BY day DESC LIMIT ?2)"
         " ORDER BY day");
     ResetOnExit r{s};
-    bind_str(s, 1, dataset_id);
+    s.bind_text(1, dataset_id);
     s.bind_int(2,
                days > static_cast<std::size_t>(INT64_MAX) ? -1 : static_cast<std::int64_t>(days));
     std::vector<std::pair<std::string, UsageTotals>> out;
@@ -410,7 +395,7 @@ class SqliteRecordStore final : public RecordStore {
   std::optional<StoredRecord> find_row(std::string_view id) {
     Stmt& s = db_.cached(sql("SELECT ", kRecordColumns, " FROM records WHERE id = ?1"));
     ResetOnExit r{s};
-    bind_str(s, 1, id);
+    s.bind_text(1, id);
     if (!s.step()) return std::nullopt;
     return read_record(s);
   }
@@ -426,17 +411,17 @@ class SqliteRecordStore final : public RecordStore {
     Stmt& s = db_.cached(sql("INSERT OR REPLACE INTO records (", kRecordColumns,
                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
     ResetOnExit r{s};
-    bind_str(s, 1, rec.id);
-    bind_str(s, 2, rec.state);
-    bind_str(s, 3, rec.owner);
-    bind_str(s, 4, rec.dataset_id);
-    bind_str(s, 5, rec.source_id);
+    s.bind_text(1, rec.id);
+    s.bind_text(2, rec.state);
+    s.bind_text(3, rec.owner);
+    s.bind_text(4, rec.dataset_id);
+    s.bind_text(5, rec.source_id);
     s.bind_int(6, rec.version);
     s.bind_int(7, rec.seq);
     s.bind_int(8, rec.deleted ? 1 : 0);
     s.bind_int(9, rec.created.micros);
     s.bind_int(10, rec.updated.micros);
-    bind_str(s, 11, rec.document);
+    s.bind_text(11, rec.document);
     step_write(db_, s);
   }
 
@@ -445,14 +430,14 @@ class SqliteRecordStore final : public RecordStore {
         "INSERT INTO record_changes (record_id, version, actor, action, from_state, to_state,"
         " comment, diff_json, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     ResetOnExit r{s};
-    bind_str(s, 1, id);
+    s.bind_text(1, id);
     s.bind_int(2, version);
-    bind_str(s, 3, c.actor);
-    bind_str(s, 4, c.action);
-    bind_str(s, 5, c.from_state);
-    bind_str(s, 6, c.to_state);
-    bind_str(s, 7, c.comment);
-    bind_str(s, 8, c.diff_json.empty() ? std::string_view("{}") : std::string_view(c.diff_json));
+    s.bind_text(3, c.actor);
+    s.bind_text(4, c.action);
+    s.bind_text(5, c.from_state);
+    s.bind_text(6, c.to_state);
+    s.bind_text(7, c.comment);
+    s.bind_text(8, c.diff_json.empty() ? std::string_view("{}") : std::string_view(c.diff_json));
     s.bind_int(9, at.micros);
     step_write(db_, s);
   }

@@ -61,7 +61,16 @@ void Stmt::bind_double(int i, double v) {
   check_bind(db_, sqlite3_bind_double(s_, i, v));
 }
 void Stmt::bind_text(int i, std::string_view v) {
-  check_bind(db_, sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  // An empty view may carry a null pointer, which SQLite would bind as NULL.
+  const char* data = v.data() != nullptr ? v.data() : "";
+  check_bind(db_, sqlite3_bind_text64(s_, i, data, v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+std::string sql(std::string_view a, std::string_view b, std::string_view c) {
+  std::string out;
+  out.reserve(a.size() + b.size() + c.size());
+  out.append(a).append(b).append(c);
+  return out;
 }
 void Stmt::bind_text_static(int i, std::string_view v) {
   check_bind(db_, sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8));

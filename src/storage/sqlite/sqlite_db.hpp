@@ -19,6 +19,9 @@ namespace shikong::storage::sqlite {
 // inside, and drops NUL bytes (SQLite would end the name there).
 std::string quote_identifier(std::string_view name);
 
+// Statement text from pieces (column lists kept as constants, clauses).
+std::string sql(std::string_view a, std::string_view b = {}, std::string_view c = {});
+
 // Logs SQLite's message (never shown to clients) and throws InternalError with `code`.
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view code, std::string_view what);
 
@@ -39,7 +42,7 @@ class Stmt {
   void bind_null(int i);
   void bind_int(int i, std::int64_t v);
   void bind_double(int i, double v);
-  void bind_text(int i, std::string_view v);         // copied by SQLite
+  void bind_text(int i, std::string_view v);         // copied by SQLite; an empty view binds
   void bind_text_static(int i, std::string_view v);  // must outlive the step
   void bind_blob_static(int i, std::string_view v);
   void bind_optional_int(int i, const std::optional<std::int64_t>& v);
@@ -61,6 +64,12 @@ class Stmt {
  private:
   sqlite3* db_ = nullptr;
   sqlite3_stmt* s_ = nullptr;
+};
+
+// Resets a cached statement when the scope ends, so no read stays open after a throw.
+struct ResetOnExit {
+  Stmt& s;
+  ~ResetOnExit() { s.reset(); }
 };
 
 enum class OpenMode { read_write_create, read_only_immutable };
