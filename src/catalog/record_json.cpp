@@ -131,21 +131,6 @@ void add_links(std::string& out, const std::vector<Link>& links) {
   throw InvalidInput("invalid-record", std::move(detail), std::move(pointer));
 }
 
-// RFC 6901: '~' and '/' in a member name are escaped.
-std::string pointer_to(std::string_view base, std::string_view key) {
-  std::string out(base);
-  out += '/';
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
 std::string index_pointer(std::string_view base, std::size_t i) {
   return std::string(base) + "/" + std::to_string(i);
 }
@@ -250,7 +235,7 @@ class Members {
       }
     return std::nullopt;
   }
-  std::string at(std::string_view key) const { return pointer_to(pointer_, key); }
+  std::string at(std::string_view key) const { return json_pointer(pointer_, key); }
 
   void refuse_unknown() const {
     for (const Item& it : items_)

@@ -39,4 +39,7 @@ inline constexpr std::string_view kUtf8Replacement = "\xEF\xBF\xBD";  // U+FFFD
 // escaped, bytes that are not well-formed UTF-8 replaced by U+FFFD so the output stays valid.
 void append_json_string(std::string& out, std::string_view s);
 
+// The JSON pointer (RFC 6901) of member `key` below `base`: "~" and "/" in the key are escaped.
+std::string json_pointer(std::string_view base, std::string_view key);
+
 }  // namespace shikong

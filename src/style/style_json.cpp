@@ -9,6 +9,7 @@
 
 #include "core/ascii.hpp"
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "style/json_out.hpp"
 #include "style/style.hpp"
 
@@ -29,21 +30,6 @@ using simdjson::dom::object;
   invalid(fmt::format("{} {}", pointer, what), pointer);
 }
 
-// RFC 6901: '~' and '/' in a member name are escaped.
-std::string pointer_to(std::string_view base, std::string_view key) {
-  std::string out(base);
-  out += '/';
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
 std::string shown(std::string_view s) {
   return s.size() > 40 ? std::string(s.substr(0, 40)) + "..." : std::string(s);
 }
@@ -59,7 +45,7 @@ class Members {
     for (auto m : obj) {
       if (!seen_.insert(std::string(m.key)).second)
         invalid(fmt::format("'{}' is given twice in {}", shown(m.key), what_),
-                pointer_to(pointer_, m.key));
+                json_pointer(pointer_, m.key));
       items_.emplace_back(std::string(m.key), std::make_pair(m.value, false));
     }
   }
@@ -72,7 +58,7 @@ class Members {
       }
     return std::nullopt;
   }
-  std::string at(std::string_view key) const { return pointer_to(pointer_, key); }
+  std::string at(std::string_view key) const { return json_pointer(pointer_, key); }
   bool has(std::string_view key) const { return seen_.count(std::string(key)) > 0; }
 
   // Call after every known member was taken.
@@ -80,7 +66,7 @@ class Members {
     for (const auto& [k, v] : items_)
       if (!v.second)
         invalid(fmt::format("'{}' is not a member of {}", shown(k), what_),
-                pointer_to(pointer_, k));
+                json_pointer(pointer_, k));
   }
 
  private:
