@@ -5,6 +5,29 @@
 #include "protocol/xml_escape.hpp"
 
 namespace shikong::protocol {
+namespace {
+
+// The one ows:Exception of a report and the report's end (OWS 1.0, 1.1 and 2.0 agree on it).
+void append_ows_exception(std::string& out, std::string_view code, std::string_view locator,
+                          std::string_view text) {
+  out += R"(  <ows:Exception exceptionCode=")";
+  append_xml_escaped(out, code);
+  out += '"';
+  if (!locator.empty()) {
+    out += R"( locator=")";
+    append_xml_escaped(out, locator);
+    out += '"';
+  }
+  out += ">\n";
+  if (!text.empty()) {
+    out += "    <ows:ExceptionText>";
+    append_xml_escaped(out, text);
+    out += "</ows:ExceptionText>\n";
+  }
+  out += "  </ows:Exception>\n</ows:ExceptionReport>\n";
+}
+
+}  // namespace
 
 std::string_view ows_exception_code(const Error& e) {
   const std::string& c = e.code();
@@ -34,22 +57,8 @@ std::string ows_exception_report(std::string_view code, std::string_view locator
          R"(http://schemas.opengis.net/ows/2.0/owsExceptionReport.xsd" version=")";
   append_xml_escaped(out, version);
   out += R"(" xml:lang="en">)"
-         "\n"
-         R"(  <ows:Exception exceptionCode=")";
-  append_xml_escaped(out, code);
-  out += '"';
-  if (!locator.empty()) {
-    out += R"( locator=")";
-    append_xml_escaped(out, locator);
-    out += '"';
-  }
-  out += ">\n";
-  if (!text.empty()) {
-    out += "    <ows:ExceptionText>";
-    append_xml_escaped(out, text);
-    out += "</ows:ExceptionText>\n";
-  }
-  out += "  </ows:Exception>\n</ows:ExceptionReport>\n";
+         "\n";
+  append_ows_exception(out, code, locator, text);
   return out;
 }
 
@@ -65,22 +74,8 @@ std::string ows10_exception_report(std::string_view code, std::string_view locat
          R"(http://schemas.opengis.net/ows/1.0.0/owsExceptionReport.xsd" version=")";
   append_xml_escaped(out, version);
   out += R"(" language="en">)"
-         "\n"
-         R"(  <ows:Exception exceptionCode=")";
-  append_xml_escaped(out, code);
-  out += '"';
-  if (!locator.empty()) {
-    out += R"( locator=")";
-    append_xml_escaped(out, locator);
-    out += '"';
-  }
-  out += ">\n";
-  if (!text.empty()) {
-    out += "    <ows:ExceptionText>";
-    append_xml_escaped(out, text);
-    out += "</ows:ExceptionText>\n";
-  }
-  out += "  </ows:Exception>\n</ows:ExceptionReport>\n";
+         "\n";
+  append_ows_exception(out, code, locator, text);
   return out;
 }
 
