@@ -33,6 +33,20 @@ inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
+// Whether all of `s` is well-formed UTF-8 (the rule of utf8_sequence_length).
+inline bool is_well_formed_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 inline constexpr std::string_view kUtf8Replacement = "\xEF\xBF\xBD";  // U+FFFD
 
 // Appends `s` as a quoted JSON string (RFC 8259): quotes, backslashes and control characters

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.hpp"
 #include "fuzz_support.hpp"
 #include "text/analyzer.hpp"
 
@@ -13,34 +14,10 @@ using namespace shikong;
 
 namespace {
 
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    std::uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-    for (std::size_t k = 1; k < n; ++k) {
-      auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += n;
-  }
-  return true;
-}
-
 void check_strings(const std::vector<std::string>& v, std::string_view what) {
   for (const std::string& s : v) {
     fuzz::check(!s.empty(), what);
-    fuzz::check(valid_utf8(s), what);
+    fuzz::check(is_well_formed_utf8(s), what);
     fuzz::check(s.find(' ') == std::string::npos, what);
   }
 }
@@ -51,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view in = fuzz::as_text(data, size);
 
   std::string norm = text::normalize(in);
-  fuzz::check(valid_utf8(norm), "normalize gave invalid UTF-8");
+  fuzz::check(is_well_formed_utf8(norm), "normalize gave invalid UTF-8");
   fuzz::check(norm.empty() || (norm.front() != ' ' && norm.back() != ' '),
               "normalize left blanks at an end");
   fuzz::check(norm.find("  ") == std::string::npos, "normalize left two blanks in a row");
@@ -60,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<text::Token> tokens = text::tokenize(in);
   std::uint32_t last = 0;
   for (const text::Token& t : tokens) {
-    fuzz::check(!t.term.empty() && valid_utf8(t.term), "a token is empty or not UTF-8");
+    fuzz::check(!t.term.empty() && is_well_formed_utf8(t.term), "a token is empty or not UTF-8");
     fuzz::check(t.position >= last, "token positions go backwards");
     last = t.position;
     fuzz::check(!t.unigram || (t.cjk && !t.prefix_ok), "a unigram is not a CJK non-prefix token");

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "fuzz_support.hpp"
 #include "xml/xml.hpp"
 
@@ -13,48 +14,26 @@ using namespace shikong;
 
 namespace {
 
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    std::uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-    for (std::size_t k = 1; k < n; ++k) {
-      auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += n;
-  }
-  return true;
-}
-
 // Checks one element and its subtree; returns the number of elements and attributes.
 std::size_t check_tree(const xml::Element& e, std::size_t depth, const xml::Limits& limits) {
   fuzz::check(depth <= limits.max_depth, "the tree is deeper than max_depth");
   fuzz::check(!e.name.empty(), "an element has no name");
-  fuzz::check(valid_utf8(e.name) && valid_utf8(e.ns) && valid_utf8(e.prefix) && valid_utf8(e.text),
+  fuzz::check(is_well_formed_utf8(e.name) && is_well_formed_utf8(e.ns) &&
+                  is_well_formed_utf8(e.prefix) && is_well_formed_utf8(e.text),
               "an element's strings are not UTF-8");
   fuzz::check(e.attributes.size() <= limits.max_attributes, "too many attributes were accepted");
   std::size_t nodes = 1 + e.attributes.size();
   for (const xml::Attribute& a : e.attributes) {
-    fuzz::check(valid_utf8(a.name) && valid_utf8(a.ns) && valid_utf8(a.value),
-                "an attribute's strings are not UTF-8");
+    fuzz::check(
+        is_well_formed_utf8(a.name) && is_well_formed_utf8(a.ns) && is_well_formed_utf8(a.value),
+        "an attribute's strings are not UTF-8");
     fuzz::check(e.has_attribute(a.name), "has_attribute misses an attribute");
   }
   for (const xml::Element& c : e.children) {
     fuzz::check(e.child(c.ns, c.name) != nullptr, "child() misses a child");
     nodes += check_tree(c, depth + 1, limits);
   }
-  fuzz::check(valid_utf8(e.all_text()), "all_text is not UTF-8");
+  fuzz::check(is_well_formed_utf8(e.all_text()), "all_text is not UTF-8");
   return nodes;
 }
 
@@ -66,7 +45,7 @@ void parse_with(std::string_view bytes, const xml::Limits& limits) {
   } catch (const InvalidInput& e) {
     fuzz::check(e.code() == "invalid-xml" && e.parameter() == "body",
                 "an XML error is not invalid-xml naming body");
-    fuzz::check(valid_utf8(e.detail()), "an XML error message is not UTF-8");
+    fuzz::check(is_well_formed_utf8(e.detail()), "an XML error message is not UTF-8");
   } catch (const PayloadTooLarge& e) {
     fuzz::check(e.code() == "xml-too-large", "a limit error is not xml-too-large");
   }
